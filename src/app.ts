@@ -1,0 +1,32 @@
+import express, { type Express } from 'express'
+import { fileURLToPath } from 'node:url'
+import type { Services } from './services/index.js'
+import { errorHandler, notFound } from './web/errorHandler.js'
+import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
+import { healthRoutes } from './web/routes/healthRoutes.js'
+import { webhookRoutes } from './web/routes/webhookRoutes.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The web application: security → body parsing → static → routes → 404 → errors. */
+export function createApp(services: Services): Express {
+  const production = services.env.production
+  const app = express()
+  app.set('view engine', 'ejs')
+  app.set('views', `${root}views`)
+  app.set('view cache', true)
+  app.set('trust proxy', 'loopback')
+  app.disable('x-powered-by')
+
+  app.use(setUpWebSecurity(production))
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
+  app.use(express.json({ limit: '16kb' }))
+  app.use(express.static(`${root}public`, { maxAge: production ? '1h' : 0, index: false }))
+
+  app.use(healthRoutes(services))
+  app.use(webhookRoutes(services))
+
+  app.use(notFound)
+  app.use(errorHandler(production, services.log))
+  return app
+}

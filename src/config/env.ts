@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+
+export const SIGNATURE_METHODS = ['md5hash', 'md5hmac', 'sha1hmac', 'sha256hmac', 'sha512hmac'] as const
+export type SignatureMethod = (typeof SIGNATURE_METHODS)[number]
+
+export interface VonageEnv {
+  apiKey: string
+  apiSecret: string
+  signatureSecret: string | null
+  signatureMethod: SignatureMethod
+  restHost: string | null
+}
+
+export interface Env {
+  production: boolean
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | undefined
+  messagesConf: string
+  webOptions: string
+  smsGateway: 'simulator' | 'vonage'
+  vonage: VonageEnv | null
+  sessionSecret: string
+  /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
+  sessionSecretGenerated: boolean
+  seedDemo: boolean
+}
+
+/** A refusal to start: one line that names what is missing or wrong. */
+export class EnvError extends Error {
+  override name = 'EnvError'
+}
+
+type Source = Readonly<Record<string, string | undefined>>
+
+export function readEnv(source: Source = process.env, cwd = process.cwd()): Env {
+  const production = source.NODE_ENV === 'production'
+  const value = (name: string): string | undefined => {
+    const raw = source[name]?.trim()
+    return raw ? raw : undefined
+  }
+
+  const port = Number(value('PORT') ?? '3000')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new EnvError(`PORT must be a port number (0-65535), got "${source.PORT}"`)
+  }
+
+  const sessionSecret = value('SESSION_SECRET')
+  if (production && !sessionSecret) {
+    throw new EnvError('NODE_ENV=production needs SESSION_SECRET (a long random string) to sign session cookies')
+  }
+
+  const gatewayName = value('SMS_GATEWAY')
+  if (gatewayName && gatewayName !== 'simulator' && gatewayName !== 'vonage') {
+    throw new EnvError(`SMS_GATEWAY must be "simulator" or "vonage", got "${gatewayName}"`)
+  }
+  if (production && !gatewayName) {
+    throw new EnvError('NODE_ENV=production needs SMS_GATEWAY=vonage (or SMS_GATEWAY=simulator, explicitly, for a trial)')
+  }
+  const smsGateway: Env['smsGateway'] = gatewayName === 'vonage' ? 'vonage' : 'simulator'
+
+  const seedValue = value('SEED_DEMO')
+  if (production && seedValue === '1') {
+    throw new EnvError('NODE_ENV=production never seeds demo data: unset SEED_DEMO')
+  }
+  const seedDemo = !production && (seedValue ?? '1') === '1'
+
+  return {
+    production,
+    port,
+    host: value('HOST') ?? '127.0.0.1',
+    dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
+    databaseUrl: value('DATABASE_URL'),
+    messagesConf: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
+    webOptions: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
+    smsGateway,
+    vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
+    sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
+    sessionSecretGenerated: !sessionSecret,
+    seedDemo,
+  }
+}
+
+function readVonage(value: (name: string) => string | undefined, production: boolean): VonageEnv {
+  const apiKey = value('VONAGE_API_KEY')
+  const apiSecret = value('VONAGE_API_SECRET')
+  if (!apiKey || !apiSecret) {
+    throw new EnvError('SMS_GATEWAY=vonage needs VONAGE_API_KEY and VONAGE_API_SECRET')
+  }
+  const signatureSecret = value('VONAGE_SIGNATURE_SECRET') ?? null
+  if (production && !signatureSecret) {
+    throw new EnvError('NODE_ENV=production with SMS_GATEWAY=vonage needs VONAGE_SIGNATURE_SECRET to verify webhooks')
+  }
+  const method = value('VONAGE_SIGNATURE_METHOD') ?? 'md5hash'
+  if (!(SIGNATURE_METHODS as readonly string[]).includes(method)) {
+    throw new EnvError(`VONAGE_SIGNATURE_METHOD must be one of ${SIGNATURE_METHODS.join(', ')}, got "${method}"`)
+  }
+  return {
+    apiKey,
+    apiSecret,
+    signatureSecret,
+    signatureMethod: method as SignatureMethod,
+    restHost: value('VONAGE_REST_HOST') ?? null,
+  }
+}

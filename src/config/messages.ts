@@ -1,0 +1,146 @@
+import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
+import { gsm7Length, nonGsm7Chars } from './gsm7.js'
+
+export const MESSAGE_KEYS = [
+  'SMS_STATUS_PENDING_OPTIN',
+  'SMS_STATUS_OPTED_IN',
+  'SMS_STATUS_REJECTED',
+  'SMS_STATUS_PENDING_OPTOUT',
+  'SMS_STATUS_OPTED_OUT',
+  'SMS_TERMS',
+  'SMS_TEXT_INVITATION',
+  'SMS_TEXT_CONFIRMATION',
+  'SMS_TEXT_OPTOUT',
+  'SMS_TEXT_HELP',
+  'SMS_ERR_NUMBER_LENGTH',
+  'SMS_ERR_NUMBER_INVALID',
+  'SMS_ERR_NUMBER_TAKEN',
+  'SMS_ERR_AUTO_OPTOUT',
+] as const
+
+export type MessageKey = (typeof MESSAGE_KEYS)[number]
+export type Messages = Readonly<Record<MessageKey, string>>
+
+export const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
+export type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
+export type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
+
+// The SMS texts follow the US carrier rules (CTIA): program name, call to action, frequency,
+// rates, HELP and STOP. None relies on {name}: a HELP reply can go to a number we do not know.
+export const DEFAULT_MESSAGES: Messages = Object.freeze({
+  SMS_STATUS_PENDING_OPTIN: 'Pending',
+  SMS_STATUS_OPTED_IN: 'Opted In',
+  SMS_STATUS_REJECTED: 'Rejected',
+  SMS_STATUS_PENDING_OPTOUT: 'Pending',
+  SMS_STATUS_OPTED_OUT: 'Not Opted In',
+  SMS_TERMS:
+    'By checking Opt In you agree to receive recurring automated SMS alerts from {library} about your ' +
+    'library account: holds ready for pickup, overdue items, courtesy reminders before items are due, ' +
+    'and recalls. You may be asked to reply YES to confirm. Message frequency varies. Message and data ' +
+    'rates may apply. Text HELP to {shortcode} for help. Text STOP to {shortcode} to cancel at any time. ' +
+    'Consent is not a condition of using the library. Carriers are not liable for delayed or undelivered ' +
+    'messages. Privacy: your mobile number is used only to send you library alerts and is never sold or ' +
+    'shared for marketing.',
+  SMS_TEXT_INVITATION:
+    '{library}: Reply YES to confirm SMS alerts. Msg freq varies. Msg & data rates may apply. ' +
+    'Reply HELP for help, STOP to cancel.',
+  SMS_TEXT_CONFIRMATION:
+    '{library}: You are signed up for SMS alerts. Msg freq varies. Msg & data rates may apply. ' +
+    'Reply HELP for help, STOP to cancel.',
+  SMS_TEXT_OPTOUT: '{library}: You are unsubscribed from SMS alerts. No more messages will be sent.',
+  SMS_TEXT_HELP:
+    '{library} SMS alerts. Help: ask at your library or visit our website. Msg freq varies. ' +
+    'Msg & data rates may apply. Reply STOP to cancel.',
+  SMS_ERR_NUMBER_LENGTH: 'Mobile numbers must be 10 to 15 digits.',
+  SMS_ERR_NUMBER_INVALID:
+    "Enter a valid mobile number. Numbers outside the library's country need + and the country code.",
+  SMS_ERR_NUMBER_TAKEN:
+    'This mobile number is already registered for SMS alerts on another library account. ' +
+    'Use a different number or ask library staff for help.',
+  SMS_ERR_AUTO_OPTOUT:
+    'You have been opted out of SMS Messaging because your mobile number changed. ' +
+    'Update your mobile number and check Opt In to receive SMS alerts again.',
+})
+
+const SMS_TEXT_KEYS = ['SMS_TEXT_INVITATION', 'SMS_TEXT_CONFIRMATION', 'SMS_TEXT_OPTOUT', 'SMS_TEXT_HELP'] as const
+const TEMPLATE_KEYS: ReadonlySet<MessageKey> = new Set<MessageKey>([...SMS_TEXT_KEYS, 'SMS_TERMS'])
+
+// Words the US carriers expect in each text; an edit that drops one is legal to apply but risky
+const REQUIRED_WORDS: Partial<Record<MessageKey, readonly string[]>> = {
+  SMS_TEXT_INVITATION: ['YES', 'HELP', 'STOP'],
+  SMS_TEXT_CONFIRMATION: ['HELP', 'STOP'],
+  SMS_TEXT_HELP: ['STOP'],
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g
+const SMS_SINGLE_PART = 160
+const KNOWN_KEYS: ReadonlySet<string> = new Set(MESSAGE_KEYS)
+
+export function loadMessages(parsed: ParsedConf): {
+  messages: Messages
+  errors: ConfProblem[]
+  warnings: ConfProblem[]
+} {
+  const errors = [...parsed.errors]
+  const warnings = [...parsed.warnings, ...misspeltSmsKeys(parsed, KNOWN_KEYS, 'an SMS message')]
+  const messages: Record<MessageKey, string> = { ...DEFAULT_MESSAGES }
+
+  for (const key of MESSAGE_KEYS) {
+    const entry = parsed.entries.get(key)
+    if (!entry) continue
+    const at = (message: string): ConfProblem => ({ file: parsed.file, line: entry.line, message })
+    const keyErrors = checkValue(key, entry.value).map(at)
+    errors.push(...keyErrors)
+    if (keyErrors.length > 0) continue
+    messages[key] = entry.value
+    warnings.push(...smsTextWarnings(key, entry.value).map(at))
+  }
+
+  return { messages: Object.freeze(messages), errors: byLine(errors), warnings: byLine(warnings) }
+}
+
+// One pass, so a library name that itself contains "{shortcode}" is not expanded again
+export function fillSmsText(template: string, values: SmsTextValues): string {
+  return template.replace(PLACEHOLDER, (whole, word: string) =>
+    isPlaceholder(word) ? values[word] : whole,
+  )
+}
+
+export function unknownPlaceholders(template: string): string[] {
+  const words = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')
+  return [...new Set(words.filter((word) => !isPlaceholder(word)))]
+}
+
+function isPlaceholder(word: string): word is SmsPlaceholder {
+  return (SMS_PLACEHOLDERS as readonly string[]).includes(word)
+}
+
+function checkValue(key: MessageKey, value: string): string[] {
+  if (value.trim() === '') return [`${key} is empty; delete the line to use the built-in text`]
+  if (!TEMPLATE_KEYS.has(key)) return []
+  return unknownPlaceholders(value).map(
+    (word) => `${key} uses the unknown placeholder {${word}}; use {library}, {shortcode} or {name}`,
+  )
+}
+
+function smsTextWarnings(key: MessageKey, value: string): string[] {
+  if (!(SMS_TEXT_KEYS as readonly string[]).includes(key)) return []
+  const warnings: string[] = []
+  const foreign = nonGsm7Chars(value)
+  if (foreign.length > 0) {
+    warnings.push(
+      `${key} contains ${foreign.map((ch) => JSON.stringify(ch)).join(' ')}, outside the GSM-7 SMS ` +
+        'alphabet, so each SMS part holds only 70 characters',
+    )
+  }
+  const fixedLength = gsm7Length(value.replace(PLACEHOLDER, ''))
+  if (fixedLength > SMS_SINGLE_PART) {
+    warnings.push(`${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`)
+  }
+  for (const word of REQUIRED_WORDS[key] ?? []) {
+    if (!new RegExp(`\\b${word}\\b`).test(value)) {
+      warnings.push(`${key} does not mention ${word}; US carriers require it`)
+    }
+  }
+  return warnings
+}

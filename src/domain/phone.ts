@@ -1,0 +1,68 @@
+import type { CountryCode, PhoneNumberType } from 'libphonenumber-js'
+// The max metadata is the one that knows number types (the default min metadata does not),
+// which is what lets us refuse landlines and toll-free numbers outside the US.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+
+export type PhoneErrorKey = 'SMS_ERR_NUMBER_LENGTH' | 'SMS_ERR_NUMBER_INVALID'
+export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
+
+const MIN_DIGITS = 10
+const MAX_DIGITS = 15
+
+// Types that cannot receive a text. US numbers are FIXED_LINE_OR_MOBILE (NANP does not separate
+// the two), so that type, MOBILE, VOIP and PERSONAL_NUMBER are all accepted.
+const NOT_TEXTABLE: ReadonlySet<PhoneNumberType> = new Set<PhoneNumberType>([
+  'FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'PAGER', 'UAN', 'VOICEMAIL'
+])
+
+export function digitsOf(text: string): string {
+  return text.normalize('NFKC').replace(/[^0-9]/g, '')
+}
+
+// '00' is the international prefix almost everywhere outside North America; treating it as '+'
+// lets "0044 7400 123456" work whatever SMS_COUNTRY is, and keeps it out of the digit count.
+function withPlusForDoubleZero(typed: string): string {
+  return typed.normalize('NFKC').trim().replace(/^00/, '+')
+}
+
+interface Parsed { e164: string; type: PhoneNumberType | undefined }
+
+function parseE164(typed: string, defaultCountry: CountryCode): Parsed | null {
+  const parsed = parsePhoneNumberFromString(withPlusForDoubleZero(typed), { defaultCountry, extract: false })
+  if (!parsed || !parsed.isValid() || parsed.ext) return null
+  return { e164: parsed.number, type: parsed.getType() }
+}
+
+export function checkMobileNumber(typed: string, defaultCountry: CountryCode): PhoneCheck {
+  const digitCount = digitsOf(withPlusForDoubleZero(typed)).length
+  if (digitCount < MIN_DIGITS || digitCount > MAX_DIGITS) return { ok: false, error: 'SMS_ERR_NUMBER_LENGTH' }
+  if (/\p{L}/u.test(typed.normalize('NFKC'))) return { ok: false, error: 'SMS_ERR_NUMBER_INVALID' }
+  const parsed = parseE164(typed, defaultCountry)
+  if (!parsed || (parsed.type !== undefined && NOT_TEXTABLE.has(parsed.type))) {
+    return { ok: false, error: 'SMS_ERR_NUMBER_INVALID' }
+  }
+  return { ok: true, e164: parsed.e164 }
+}
+
+// Formatting never makes two numbers different (SPEC 4.5). Landlines still parse here: whether
+// a number is textable is checkMobileNumber's question, not whether it changed.
+export function sameNumber(a: string, b: string, defaultCountry: CountryCode): boolean {
+  const pa = parseE164(a, defaultCountry)
+  const pb = parseE164(b, defaultCountry)
+  if (pa && pb) return pa.e164 === pb.e164
+  return digitsOf(a) === digitsOf(b)
+}
+
+export function e164FromMsisdn(msisdn: string): string | null {
+  const digits = msisdn.startsWith('+') ? msisdn.slice(1) : msisdn
+  // No E.164 number starts with 0: a leading 0 is a national or trunk prefix, not a country code.
+  return /^[1-9][0-9]{6,14}$/.test(digits) ? `+${digits}` : null
+}
+
+export function maskPhone(phone: string): string {
+  const digits = digitsOf(phone)
+  const plus = phone.trim().startsWith('+') ? '+' : ''
+  // Too short to keep 4 digits visible without giving most of the number away.
+  if (digits.length < 7) return plus + '*'.repeat(digits.length)
+  return plus + digits.slice(0, 2) + '*'.repeat(digits.length - 4) + digits.slice(-2)
+}

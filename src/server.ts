@@ -1,0 +1,69 @@
+import { createServer } from 'node:http'
+import { createApp } from './app.js'
+import { ConfigError } from './config/configFiles.js'
+import { EnvError, readEnv, type Env } from './config/env.js'
+import { createLogger } from './logger.js'
+import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'
+import { buildServices, type Services } from './services/index.js'
+
+function refuse(message: string): never {
+  process.stderr.write(`webpac: ${message}\n`)
+  process.exit(1)
+}
+
+function banner(env: Env, url: string, seeded: boolean): string {
+  const lines = [`WebPAC SMS is listening on ${url}`, `  SMS gateway: ${env.smsGateway}${env.smsGateway === 'simulator' ? ` (simulated phones at ${url}/simulator)` : ''}`]
+  if (env.seedDemo) {
+    lines.push(seeded ? '  Demo data seeded. Patron logins (barcode / PIN):' : '  Demo patron logins (barcode / PIN):')
+    for (const patron of DEMO_PATRONS) lines.push(`    ${patron.barcode} / ${patron.pin}  ${patron.name}: ${patron.note}`)
+    lines.push(`  Staff console ${url}/staff: ${DEMO_STAFF.username} / ${DEMO_STAFF.password}`)
+  }
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  let env: Env
+  try {
+    env = readEnv()
+  } catch (error) {
+    if (error instanceof EnvError) refuse(error.message)
+    throw error
+  }
+  const log = createLogger()
+  if (env.sessionSecretGenerated) log.warn({}, 'SESSION_SECRET not set: using a random one, so sessions end at restart')
+
+  let services: Services
+  try {
+    services = buildServices(env, { log })
+  } catch (error) {
+    if (error instanceof ConfigError) refuse(error.message)
+    throw error
+  }
+  const seeded = env.seedDemo ? await seedDemoData(services.store) : false
+  await services.startBackground()
+
+  const server = createServer(createApp(services))
+  server.listen(env.port, env.host, () => {
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : env.port
+    process.stdout.write(`${banner(env, `http://${env.host}:${port}`, seeded)}\n`)
+  })
+
+  // SIGTERM: stop accepting, let in-flight requests and the outbox batch finish, close the db.
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    server.close(async () => {
+      await services.shutdown()
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+    setTimeout(() => server.closeAllConnections(), 10_000).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+await main()

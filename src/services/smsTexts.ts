@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto'
+import type { ConfigSnapshot } from '../config/configFiles.js'
+import { fillSmsText, type MessageKey } from '../config/messages.js'
+import type { OutboundKind } from '../domain/optIn.js'
+
+const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
+  invitation: 'SMS_TEXT_INVITATION',
+  confirmation: 'SMS_TEXT_CONFIRMATION',
+  optout: 'SMS_TEXT_OPTOUT',
+  help: 'SMS_TEXT_HELP',
+}
+
+export function firstShortCode(config: ConfigSnapshot): string {
+  return config.webOptions.shortCodes[0] ?? ''
+}
+
+export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string): string {
+  return fillSmsText(config.messages[TEXT_KEYS[kind]], {
+    library: config.webOptions.libraryName,
+    shortcode: firstShortCode(config),
+    name: patronName,
+  })
+}
+
+export function termsText(config: ConfigSnapshot): string {
+  return fillSmsText(config.messages.SMS_TERMS, {
+    library: config.webOptions.libraryName,
+    shortcode: config.webOptions.shortCodes.join(' or '),
+    name: '',
+  })
+}
+
+/** The consent evidence names the exact terms the patron agreed to by their hash. */
+export function termsHash(config: ConfigSnapshot): string {
+  return createHash('sha256').update(termsText(config)).digest('hex')
+}

@@ -1,0 +1,167 @@
+import type { ConfigSnapshot } from '../config/configFiles.js'
+import { mayReceive } from '../domain/optIn.js'
+import { nextSendTime } from '../domain/sendWindow.js'
+import type { Logger } from '../logger.js'
+import { recordMatchesNumber } from '../services/numberMatch.js'
+import type { ConsentService } from '../services/consentService.js'
+import { firstShortCode } from '../services/smsTexts.js'
+import type { OutboxMessage } from '../store/schema.js'
+import type { Repositories, Store } from '../store/store.js'
+import type { SendResult, SmsGateway } from './gateway.js'
+
+export interface DispatcherOptions {
+  batchSize?: number
+  /** sends in flight at once */
+  concurrency?: number
+  /** how often to look for due rows when nothing wakes the dispatcher */
+  pollMs?: number
+  maxAttempts?: number
+}
+
+/** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes. */
+export function retryDelayMs(attempt: number, random = Math.random): number {
+  const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 600_000)
+  return Math.round(base * (0.75 + random() * 0.5))
+}
+
+// Sends what the outbox holds, after the transaction that queued it has committed. A row is
+// claimed (queued → sending) in one transaction together with the last check that its
+// recipient may still receive it; the network call happens outside any transaction.
+export class Dispatcher {
+  private readonly batchSize: number
+  private readonly concurrency: number
+  private readonly pollMs: number
+  private readonly maxAttempts: number
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<void> | null = null
+  private again = false
+  private stopped = true
+
+  constructor(
+    private readonly store: Store,
+    private readonly gateway: SmsGateway,
+    private readonly consent: ConsentService,
+    private readonly config: () => ConfigSnapshot,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+    options: DispatcherOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100
+    this.concurrency = options.concurrency ?? 16
+    this.pollMs = options.pollMs ?? 1_000
+    this.maxAttempts = options.maxAttempts ?? 8
+  }
+
+  async start(): Promise<void> {
+    const orphaned = await this.store.repos.outbox.markInFlightUnknown(this.clock().toISOString())
+    if (orphaned > 0) this.log.warn({ orphaned }, 'messages caught mid-send by a previous stop are marked unknown, not re-sent')
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.running
+  }
+
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) this.again = true
+    else this.schedule(0)
+  }
+
+  /** Sends every row due now; returns how many sends were attempted. For tests and drains. */
+  async drain(): Promise<number> {
+    let total = 0
+    for (;;) {
+      const sent = await this.runBatch()
+      total += sent
+      if (sent === 0) return total
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => this.tick(), delayMs)
+    this.timer.unref()
+  }
+
+  private tick(): void {
+    this.timer = null
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.log.error({ err: error }, 'outbox dispatch failed; will retry'))
+      .finally(() => {
+        this.running = null
+        const delay = this.again ? 0 : this.pollMs
+        this.again = false
+        this.schedule(delay)
+      })
+  }
+
+  private async runBatch(): Promise<number> {
+    const claimed = await this.claim()
+    for (let i = 0; i < claimed.length; i += this.concurrency) {
+      await Promise.all(claimed.slice(i, i + this.concurrency).map((row) => this.send(row)))
+    }
+    return claimed.length
+  }
+
+  private async claim(): Promise<OutboxMessage[]> {
+    const now = this.clock()
+    const config = this.config()
+    return this.store.transaction(async (repos) => {
+      const claimed: OutboxMessage[] = []
+      for (const row of await repos.outbox.due(now.getTime(), this.batchSize)) {
+        const at = now.toISOString()
+        if (row.kind === 'alert') {
+          const { sendWindow, timezone } = config.webOptions
+          const opening = nextSendTime(now, sendWindow, timezone)
+          if (opening.getTime() > now.getTime()) {
+            await repos.outbox.update(row.id, { next_attempt_ms: opening.getTime(), error: 'held until the send window opens', updated_at: at })
+            continue
+          }
+        }
+        if (!(await this.mayStillSend(repos, row, config))) {
+          await repos.outbox.transition(row.id, 'queued', { state: 'cancelled', error: 'recipient may no longer receive this message', updated_at: at })
+          continue
+        }
+        const attempts = row.attempts + 1
+        if (await repos.outbox.transition(row.id, 'queued', { state: 'sending', attempts, updated_at: at })) {
+          claimed.push({ ...row, attempts, state: 'sending' })
+        }
+      }
+      return claimed
+    })
+  }
+
+  // The last word before a text leaves: the registration still holds this number, in a
+  // status that allows this kind of message, and the patron record still names it.
+  private async mayStillSend(repos: Repositories, row: OutboxMessage, config: ConfigSnapshot): Promise<boolean> {
+    if (row.kind === 'help') return true
+    if (row.patron_id === null) return false
+    const registration = await repos.registrations.findByPatron(row.patron_id)
+    if (!registration || registration.e164 !== row.e164 || !mayReceive(registration.status, row.kind)) return false
+    if (row.kind === 'optout') return true
+    const patron = await repos.patrons.findById(row.patron_id)
+    return patron !== undefined && recordMatchesNumber(patron.mobile, row.e164, config.webOptions.country)
+  }
+
+  private async send(row: OutboxMessage): Promise<void> {
+    let result: SendResult
+    try {
+      result = await this.gateway.send({ to: row.e164, from: firstShortCode(this.config()), text: row.text, clientRef: String(row.id) })
+    } catch (error) {
+      result = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) }
+    }
+    const retryAt = result.outcome === 'retry' && row.attempts < this.maxAttempts ? this.clock().getTime() + retryDelayMs(row.attempts) : null
+    if (result.outcome !== 'sent') {
+      this.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome: result.outcome, error: result.error, retryAt }, 'SMS not sent')
+    }
+    await this.consent.recordSendResult(row, result, retryAt)
+  }
+}

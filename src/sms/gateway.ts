@@ -1,0 +1,41 @@
+export interface OutgoingSms {
+  /** E.164 with the leading + */
+  to: string
+  /** The short code the message is sent from */
+  from: string
+  text: string
+  /** Our outbox id: it comes back in the delivery receipt (Vonage `client-ref`). */
+  clientRef: string
+}
+
+export type SendResult =
+  | { outcome: 'sent'; messageId: string }
+  /** Worth another try later: throttling, a network fault, a 5xx, bad credentials. */
+  | { outcome: 'retry'; error: string }
+  /** The gateway will never deliver this one: invalid or barred number. */
+  | { outcome: 'refused'; error: string }
+
+export interface GatewayHealth { ok: boolean; detail: string }
+
+export interface SmsGateway {
+  readonly name: 'simulator' | 'vonage'
+  send(sms: OutgoingSms): Promise<SendResult>
+  health(): GatewayHealth
+}
+
+/** A delivery receipt as the consent service understands it, whatever the gateway. */
+export interface ReceiptInput {
+  messageId: string
+  clientRef: string | null
+  status: string
+  errCode: string | null
+}
+
+/** An inbound text as the consent service understands it, whatever the gateway. */
+export interface InboundInput {
+  messageId: string
+  msisdn: string
+  to: string
+  text: string
+  receivedAt: Date
+}

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely'
+import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
+
+export class OutboxRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  async enqueue(message: NewOutboxMessage): Promise<number> {
+    const row = await this.db.insertInto('outbox').values(message).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  findById(id: number): Promise<OutboxMessage | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  findByDedupeKey(key: string): Promise<OutboxMessage | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', key).executeTakeFirst()
+  }
+
+  findByGatewayMessageId(messageId: string): Promise<OutboxMessage | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('gateway_message_id', '=', messageId).executeTakeFirst()
+  }
+
+  due(nowMs: number, limit: number): Promise<OutboxMessage[]> {
+    return this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('state', '=', 'queued')
+      .where('next_attempt_ms', '<=', nowMs)
+      .orderBy('next_attempt_ms')
+      .limit(limit)
+      .execute()
+  }
+
+  nextDueMs(): Promise<number | null> {
+    return this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min<number>('next_attempt_ms').as('next'))
+      .where('state', '=', 'queued')
+      .executeTakeFirstOrThrow()
+      .then((row) => (row.next === null ? null : Number(row.next)))
+  }
+
+  // Moves a row from one state to another only if it is still in the expected one, so two
+  // dispatchers (or a dispatcher and a cancel) never both act on it.
+  async transition(
+    id: number,
+    from: OutboxState,
+    changes: Partial<Omit<OutboxMessage, 'id'>> & { state: OutboxState; updated_at: string },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set(changes)
+      .where('id', '=', id)
+      .where('state', '=', from)
+      .executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  async update(id: number, changes: Partial<Omit<OutboxMessage, 'id'>>): Promise<void> {
+    await this.db.updateTable('outbox').set(changes).where('id', '=', id).execute()
+  }
+
+  async cancelQueuedForPatron(patronId: number, reason: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ state: 'cancelled', error: reason, updated_at: at })
+      .where('patron_id', '=', patronId)
+      .where('state', '=', 'queued')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
+  async cancelQueuedForNumber(e164: string, reason: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ state: 'cancelled', error: reason, updated_at: at })
+      .where('e164', '=', e164)
+      .where('state', '=', 'queued')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
+  // After a crash, a row caught mid-send may or may not have reached the gateway. It is
+  // never sent again (no double texts); a later delivery receipt settles it.
+  async markInFlightUnknown(at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ state: 'unknown', error: 'process stopped while sending', updated_at: at })
+      .where('state', '=', 'sending')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
+  listForPatron(patronId: number, limit = 50): Promise<OutboxMessage[]> {
+    return this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('patron_id', '=', patronId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+  }
+
+  async depth(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', 'in', ['queued', 'sending'])
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+}

@@ -1,0 +1,67 @@
+import { sql, type Kysely } from 'kysely'
+import type { Registration, Tables } from './schema.js'
+
+const ACTIVE = ['pending_optin', 'opted_in'] as const
+
+export class RegistrationRepository {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  findByPatron(patronId: number): Promise<Registration | undefined> {
+    return this.db.selectFrom('sms_registrations').selectAll().where('patron_id', '=', patronId).executeTakeFirst()
+  }
+
+  // The registration a text from this number speaks for: the one holding the number
+  // (at most one, by the unique index), else the most recently changed one that had it.
+  findForNumber(e164: string): Promise<Registration | undefined> {
+    return this.db
+      .selectFrom('sms_registrations')
+      .selectAll()
+      .where('e164', '=', e164)
+      .orderBy(sql`CASE WHEN status IN ('pending_optin', 'opted_in') THEN 0 ELSE 1 END`)
+      .orderBy('status_changed_at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  }
+
+  findActiveByNumber(e164: string): Promise<Registration | undefined> {
+    return this.db
+      .selectFrom('sms_registrations')
+      .selectAll()
+      .where('e164', '=', e164)
+      .where('status', 'in', ACTIVE)
+      .executeTakeFirst()
+  }
+
+  findAllByNumber(e164: string): Promise<Registration[]> {
+    return this.db.selectFrom('sms_registrations').selectAll().where('e164', '=', e164).execute()
+  }
+
+  // Throws a unique violation when another patron holds the number (SPEC 4.2).
+  async save(registration: Registration): Promise<void> {
+    const { patron_id: _patronId, ...changes } = registration
+    await this.db
+      .insertInto('sms_registrations')
+      .values(registration)
+      .onConflict((oc) => oc.column('patron_id').doUpdateSet(changes))
+      .execute()
+  }
+
+  invitationsSentBefore(cutoffIso: string, limit: number): Promise<Registration[]> {
+    return this.db
+      .selectFrom('sms_registrations')
+      .selectAll()
+      .where('status', '=', 'pending_optin')
+      .where('invited_at', '<', cutoffIso)
+      .limit(limit)
+      .execute()
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('sms_registrations')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute()
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]))
+  }
+}

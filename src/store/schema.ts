@@ -1,0 +1,128 @@
+import type { Generated, Insertable, Selectable } from 'kysely'
+import type { OutboundKind, SmsStatus } from '../domain/optIn.js'
+
+// Times are stored as ISO-8601 UTC text (sortable, readable in an export) except where
+// the dispatcher compares them on every poll, which uses epoch milliseconds.
+
+export interface PatronTable {
+  id: Generated<number>
+  barcode: string
+  name: string
+  pin_hash: string | null
+  email: string
+  tele1: string
+  mobile: string
+  created_at: string
+  updated_at: string
+}
+
+export interface RegistrationTable {
+  patron_id: number
+  status: SmsStatus
+  e164: string | null
+  terms_hash: string | null
+  invited_at: string | null
+  status_changed_at: string
+}
+
+export type ConsentChannel = 'web' | 'sms' | 'staff' | 'system'
+
+export interface ConsentEventTable {
+  id: Generated<number>
+  patron_id: number
+  barcode: string
+  e164: string | null
+  from_status: SmsStatus
+  to_status: SmsStatus
+  channel: ConsentChannel
+  reason: string
+  terms_hash: string | null
+  at: string
+  ip: string | null
+  user_agent: string | null
+  inbound_message_id: string | null
+  actor: string | null
+}
+
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled' | 'unknown'
+
+export interface OutboxTable {
+  id: Generated<number>
+  patron_id: number | null
+  e164: string
+  kind: OutboundKind
+  alert_type: string | null
+  text: string
+  state: OutboxState
+  attempts: number
+  next_attempt_ms: number
+  dedupe_key: string | null
+  gateway_message_id: string | null
+  error: string | null
+  delivery_error_code: string | null
+  created_at: string
+  sent_at: string | null
+  updated_at: string
+}
+
+export interface InboundMessageTable {
+  message_id: string
+  msisdn: string
+  to_number: string
+  text: string
+  keyword: string
+  received_at: string
+  outcome: string
+}
+
+export interface DeliveryReceiptTable {
+  id: Generated<number>
+  message_id: string
+  client_ref: string | null
+  status: string
+  err_code: string | null
+  received_at: string
+  outcome: string
+}
+
+export interface StaffUserTable {
+  id: Generated<number>
+  username: string
+  password_hash: string
+  created_at: string
+}
+
+export interface ApiKeyTable {
+  id: Generated<number>
+  name: string
+  key_hash: string
+  created_at: string
+}
+
+export interface SessionTable {
+  sid: string
+  data: string
+  expires_ms: number
+}
+
+export interface Tables {
+  patrons: PatronTable
+  sms_registrations: RegistrationTable
+  consent_events: ConsentEventTable
+  outbox: OutboxTable
+  inbound_messages: InboundMessageTable
+  delivery_receipts: DeliveryReceiptTable
+  staff_users: StaffUserTable
+  api_keys: ApiKeyTable
+  sessions: SessionTable
+}
+
+export type Patron = Selectable<PatronTable>
+export type NewPatron = Insertable<PatronTable>
+export type Registration = Selectable<RegistrationTable>
+export type ConsentEvent = Selectable<ConsentEventTable>
+export type NewConsentEvent = Insertable<ConsentEventTable>
+export type OutboxMessage = Selectable<OutboxTable>
+export type NewOutboxMessage = Insertable<OutboxTable>
+export type DeliveryReceipt = Selectable<DeliveryReceiptTable>
+export type InboundMessage = Selectable<InboundMessageTable>

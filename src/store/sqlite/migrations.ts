@@ -1,0 +1,128 @@
+// SQLite schema, one entry per version. Applied in order at start-up; never edit a released
+// entry, add a new one. A PostgreSQL backend keeps its own list with the same tables.
+export interface Migration { version: number; name: string; sql: string }
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE patrons (
+  id INTEGER PRIMARY KEY,
+  barcode TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  pin_hash TEXT,
+  email TEXT NOT NULL DEFAULT '',
+  tele1 TEXT NOT NULL DEFAULT '',
+  mobile TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX patrons_name ON patrons (name COLLATE NOCASE);
+
+CREATE TABLE sms_registrations (
+  patron_id INTEGER PRIMARY KEY REFERENCES patrons (id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('not_opted_in', 'pending_optin', 'opted_in', 'rejected', 'pending_optout')),
+  e164 TEXT,
+  terms_hash TEXT,
+  invited_at TEXT,
+  status_changed_at TEXT NOT NULL
+);
+-- SPEC 4.2: one number, one patron, for the statuses that hold a number.
+CREATE UNIQUE INDEX sms_registrations_active_e164 ON sms_registrations (e164)
+  WHERE status IN ('pending_optin', 'opted_in');
+CREATE INDEX sms_registrations_e164 ON sms_registrations (e164);
+CREATE INDEX sms_registrations_pending ON sms_registrations (invited_at) WHERE status = 'pending_optin';
+
+-- Consent evidence outlives the patron record, so no foreign key.
+CREATE TABLE consent_events (
+  id INTEGER PRIMARY KEY,
+  patron_id INTEGER NOT NULL,
+  barcode TEXT NOT NULL,
+  e164 TEXT,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('web', 'sms', 'staff', 'system')),
+  reason TEXT NOT NULL,
+  terms_hash TEXT,
+  at TEXT NOT NULL,
+  ip TEXT,
+  user_agent TEXT,
+  inbound_message_id TEXT,
+  actor TEXT
+);
+CREATE INDEX consent_events_patron ON consent_events (patron_id, id);
+CREATE INDEX consent_events_at ON consent_events (at);
+CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
+  BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
+  BEGIN SELECT RAISE(ABORT, 'consent_events is append-only'); END;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  patron_id INTEGER,
+  e164 TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  alert_type TEXT,
+  text TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  dedupe_key TEXT UNIQUE,
+  gateway_message_id TEXT,
+  error TEXT,
+  delivery_error_code TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_ms) WHERE state = 'queued';
+CREATE INDEX outbox_patron ON outbox (patron_id, id);
+CREATE INDEX outbox_e164 ON outbox (e164) WHERE state = 'queued';
+CREATE INDEX outbox_gateway_message ON outbox (gateway_message_id);
+
+CREATE TABLE inbound_messages (
+  message_id TEXT PRIMARY KEY,
+  msisdn TEXT NOT NULL,
+  to_number TEXT NOT NULL,
+  text TEXT NOT NULL,
+  keyword TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX inbound_messages_msisdn ON inbound_messages (msisdn, received_at);
+
+CREATE TABLE delivery_receipts (
+  id INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  client_ref TEXT,
+  status TEXT NOT NULL,
+  err_code TEXT,
+  received_at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  UNIQUE (message_id, status)
+);
+
+CREATE TABLE staff_users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  sid TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_ms);
+`,
+  },
+]

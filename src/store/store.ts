@@ -1,0 +1,88 @@
+import { Kysely, sql } from 'kysely'
+import { join } from 'node:path'
+import { ApiKeyRepository } from './apiKeyRepository.js'
+import { ConsentRepository } from './consentRepository.js'
+import { InboxRepository } from './inboxRepository.js'
+import { OutboxRepository } from './outboxRepository.js'
+import { PatronRepository } from './patronRepository.js'
+import { RegistrationRepository } from './registrationRepository.js'
+import type { Tables } from './schema.js'
+import { SessionRepository } from './sessionRepository.js'
+import { openSqlite } from './sqlite/openSqlite.js'
+import { sqliteDialect } from './sqlite/sqliteDialect.js'
+import { StaffRepository } from './staffRepository.js'
+
+export interface Repositories {
+  patrons: PatronRepository
+  registrations: RegistrationRepository
+  consent: ConsentRepository
+  outbox: OutboxRepository
+  inbox: InboxRepository
+  sessions: SessionRepository
+  staff: StaffRepository
+  apiKeys: ApiKeyRepository
+}
+
+// The only door services have to the database. Everything is async so that the same
+// services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
+export interface Store {
+  readonly repos: Repositories
+  readonly backend: 'sqlite'
+  readonly location: string
+  /** Runs `work` in one transaction: all of its writes commit together or not at all. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+function repositories(db: Kysely<Tables>): Repositories {
+  return {
+    patrons: new PatronRepository(db),
+    registrations: new RegistrationRepository(db),
+    consent: new ConsentRepository(db),
+    outbox: new OutboxRepository(db),
+    inbox: new InboxRepository(db),
+    sessions: new SessionRepository(db),
+    staff: new StaffRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+  }
+}
+
+export class KyselyStore implements Store {
+  readonly repos: Repositories
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    readonly backend: 'sqlite',
+    readonly location: string,
+  ) {
+    this.repos = repositories(db)
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(repositories(trx)))
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db)
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy()
+  }
+}
+
+export function sqliteFileFor(dataDir: string): string {
+  return join(dataDir, 'webpac.sqlite')
+}
+
+/** Opens the store named by DATABASE_URL, or the SQLite file in the data directory. */
+export function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Store {
+  const url = options.databaseUrl
+  if (url && /^postgres(ql)?:/.test(url)) {
+    throw new Error('DATABASE_URL: PostgreSQL is not supported yet; unset it to use the SQLite file in DATA_DIR')
+  }
+  const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir)
+  const db = openSqlite(file)
+  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db) }), 'sqlite', file)
+}

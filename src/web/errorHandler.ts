@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express'
+import type { Logger } from '../logger.js'
+import { DomainError } from '../services/errors.js'
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404)
+  if (req.accepts(['html', 'json']) === 'json') res.json({ error: 'not found' })
+  else res.render('pages/error', { title: 'Page not found', message: 'We could not find that page.', detail: null })
+}
+
+// One place that turns errors into answers. In production nothing but a plain sentence
+// reaches the browser (SPEC 7).
+export function errorHandler(production: boolean, log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = httpStatus(error)
+    if (status >= 500) log.error({ err: error, method: req.method, path: req.path }, 'request failed')
+    if (res.headersSent) return
+    const message = status === 413 ? 'The request is too large.'
+      : status === 400 ? 'The request could not be understood.'
+      : error instanceof DomainError ? error.message
+      : status >= 500 ? 'Something went wrong on our side. Please try again in a moment.'
+      : 'The request could not be completed.'
+    const detail = production || !(error instanceof Error) ? null : error.stack ?? error.message
+    res.status(status)
+    if (req.accepts(['html', 'json']) === 'json') res.json({ error: message })
+    else res.render('pages/error', { title: status >= 500 ? 'Something went wrong' : 'Request not completed', message, detail })
+  }
+}
+
+function httpStatus(error: unknown): number {
+  if (error instanceof DomainError) return error.status
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode : undefined
+  if (typeof status === 'number' && status >= 400 && status < 600) return status
+  if (isDatabaseUnavailable(error)) return 503
+  return 500
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && /^SQLITE_(BUSY|FULL|READONLY|IOERR|LOCKED|CANTOPEN)/.test(code)
+}

@@ -1,0 +1,27 @@
+import { Router } from 'express'
+import type { Services } from '../../services/index.js'
+
+export function healthRoutes({ store, config, gateway }: Pick<Services, 'store' | 'config' | 'gateway'>): Router {
+  const router = Router()
+  router.get('/healthz', async (_req, res) => {
+    let database: { ok: boolean; detail?: string }
+    let outboxDepth: number | null = null
+    try {
+      await store.ping()
+      outboxDepth = await store.repos.outbox.depth()
+      database = { ok: true }
+    } catch (error) {
+      database = { ok: false, detail: error instanceof Error ? error.message : 'unreachable' }
+    }
+    const files = config.files()
+    const configState = {
+      ok: files.messagesConf.errors.length === 0 && files.webOptions.errors.length === 0,
+      messagesConf: { errors: files.messagesConf.errors.length, lastGoodAt: files.messagesConf.lastGoodAt },
+      webOptions: { errors: files.webOptions.errors.length, lastGoodAt: files.webOptions.lastGoodAt },
+    }
+    const sms = gateway.health()
+    const ok = database.ok && sms.ok
+    res.status(ok ? 200 : 503).json({ ok, database, config: configState, gateway: { name: gateway.name, ...sms }, outboxDepth })
+  })
+  return router
+}
