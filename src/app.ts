@@ -2,13 +2,18 @@ import express, { type Express } from 'express'
 import { fileURLToPath } from 'node:url'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
+import { setUpCsrf } from './web/middleware/setUpCsrf.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
+import { setUpWebSession } from './web/middleware/setUpWebSession.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
 import { webhookRoutes } from './web/routes/webhookRoutes.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** The web application: security → body parsing → static → routes → 404 → errors. */
+/**
+ * The web application: security → body parsing → static → machine endpoints (health,
+ * webhooks, API: no session, no CSRF) → session → CSRF → pages → 404 → errors.
+ */
 export function createApp(services: Services): Express {
   const production = services.env.production
   const app = express()
@@ -23,8 +28,13 @@ export function createApp(services: Services): Express {
   app.use(express.json({ limit: '16kb' }))
   app.use(express.static(`${root}public`, { maxAge: production ? '1h' : 0, index: false }))
 
+  // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))
   app.use(webhookRoutes(services))
+
+  app.use(setUpWebSession({ secret: services.env.sessionSecret, production, sessions: services.store.repos.sessions }))
+  app.use(setUpCsrf())
+  // Pages (each a router of its own):
 
   app.use(notFound)
   app.use(errorHandler(production, services.log))

@@ -149,7 +149,10 @@ export class ConfigWatcher {
   }
 
   load(): void {
-    const signatures = { messagesConf: signature(this.paths.messagesConf), webOptions: signature(this.paths.webOptions) }
+    const signatures = {
+      messagesConf: signature(this.paths.messagesConf),
+      webOptions: signature(this.paths.webOptions),
+    }
     const { snapshot, files } = readConfig(this.paths)
     this.states = files
     if (!snapshot) throw new ConfigError([...files.messagesConf.errors, ...files.webOptions.errors])

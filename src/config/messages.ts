@@ -135,7 +135,9 @@ function smsTextWarnings(key: MessageKey, value: string): string[] {
   }
   const fixedLength = gsm7Length(value.replace(PLACEHOLDER, ''))
   if (fixedLength > SMS_SINGLE_PART) {
-    warnings.push(`${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`)
+    warnings.push(
+      `${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`,
+    )
   }
   for (const word of REQUIRED_WORDS[key] ?? []) {
     if (!new RegExp(`\\b${word}\\b`).test(value)) {

@@ -135,7 +135,9 @@ function checkHours(raw: string): Checked<number> {
 }
 
 function checkSendWindow(raw: string): Checked<SendWindow> {
-  const message = `must be HH:MM-HH:MM in 24-hour time with the start before the end, such as 08:00-21:00; got ${JSON.stringify(raw)}`
+  const message =
+    'must be HH:MM-HH:MM in 24-hour time with the start before the end, such as 08:00-21:00; ' +
+    `got ${JSON.stringify(raw)}`
   const [from, to, ...rest] = raw.split('-').map((part) => part.trim())
   if (from === undefined || to === undefined || rest.length > 0) return fail(message)
   const startMinute = clockMinutes(from)

@@ -258,13 +258,14 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
 
   test('SPEC 2: a file caught mid-save (truncated, then written) is never applied: the defaults never flash into force', async () => {
     writeFileSync(paths.webOptions, 'SMS_LIBRARY_NAME=Springfield Library\n')
-    // Empty for 3/4 of a poll interval: an undebounced watcher would usually apply it, but no two polls fit
     const w = (watcher = new ConfigWatcher(paths, recordingLog(), 400))
     w.load()
     w.start()
     const seen = new Set<string>()
     const sampler = setInterval(() => seen.add(w.current().webOptions.libraryName), 5)
 
+    // The file stays empty from 200 to 500 ms: the poll at 400 ms sees it, but no second poll does
+    await sleep(200)
     writeFileSync(paths.webOptions, '')
     await sleep(300)
     writeFileSync(paths.webOptions, 'SMS_LIBRARY_NAME=Shelbyville Library\n')
