@@ -1,5 +1,5 @@
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
-import { gsm7Length, nonGsm7Chars } from './gsm7.js'
+import { gsm7Length, nonGsm7Chars } from '../domain/smsLength.js'
 
 export const MESSAGE_KEYS = [
   'SMS_STATUS_PENDING_OPTIN',

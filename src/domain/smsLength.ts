@@ -19,6 +19,20 @@ function gsmCost(char: string): number | null {
   return null
 }
 
+/** The characters of `text` that GSM-7 cannot carry (one of them makes the whole SMS UCS-2). */
+export function nonGsm7Chars(text: string): string[] {
+  return [...new Set(Array.from(text).filter((char) => gsmCost(char) === null))]
+}
+
+export function isGsm7(text: string): boolean {
+  return nonGsm7Chars(text).length === 0
+}
+
+/** Septets the text takes in GSM-7 (extension characters count 2); others count 1. */
+export function gsm7Length(text: string): number {
+  return Array.from(text).reduce((sum, char) => sum + (gsmCost(char) ?? 1), 0)
+}
+
 function gsmCosts(chars: readonly string[]): number[] | null {
   const costs: number[] = []
   for (const char of chars) {

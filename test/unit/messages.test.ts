@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { parseConfFile } from '../../src/config/confFile.js'
-import { gsm7Length, isGsm7, smsSize } from '../../src/config/gsm7.js'
+import { gsm7Length, isGsm7, smsSegments } from '../../src/domain/smsLength.js'
 import {
   DEFAULT_MESSAGES,
   MESSAGE_KEYS,
@@ -104,7 +104,7 @@ describe('messages.conf defaults (SPEC 2 table, SPEC 5)', () => {
 
       assert.ok(isGsm7(text), text)
       assert.ok(gsm7Length(text) <= 160, `${gsm7Length(text)} characters: ${text}`)
-      assert.deepEqual(smsSize(text), { encoding: 'GSM-7', units: gsm7Length(text), parts: 1 })
+      assert.deepEqual(smsSegments(text), { encoding: 'GSM-7', units: gsm7Length(text), segments: 1 })
     })
 
     test(`SPEC 5: the default ${key} reads without {name}, so it works for an unknown sender`, () => {
@@ -220,10 +220,10 @@ describe('gsm7 counting', () => {
   })
 
   test('smsSize: 160 GSM-7 characters are one part, 161 are two; non-GSM-7 text switches to UCS-2 (70 per SMS)', () => {
-    assert.deepEqual(smsSize('a'.repeat(160)), { encoding: 'GSM-7', units: 160, parts: 1 })
-    assert.deepEqual(smsSize('a'.repeat(161)), { encoding: 'GSM-7', units: 161, parts: 2 })
-    assert.deepEqual(smsSize('’'.repeat(70)), { encoding: 'UCS-2', units: 70, parts: 1 })
-    assert.deepEqual(smsSize('’'.repeat(71)), { encoding: 'UCS-2', units: 71, parts: 2 })
+    assert.deepEqual(smsSegments('a'.repeat(160)), { encoding: 'GSM-7', units: 160, segments: 1 })
+    assert.deepEqual(smsSegments('a'.repeat(161)), { encoding: 'GSM-7', units: 161, segments: 2 })
+    assert.deepEqual(smsSegments('’'.repeat(70)), { encoding: 'UCS-2', units: 70, segments: 1 })
+    assert.deepEqual(smsSegments('’'.repeat(71)), { encoding: 'UCS-2', units: 71, segments: 2 })
   })
 })
 
