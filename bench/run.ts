@@ -1,0 +1,108 @@
+// npm run bench: every figure is measured against a bare Express 5 server in the same run,
+// so the ratios hold on a noisy machine. Results go to bench/results/latest.md.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load, type LoadResult } from './lib/load.js'
+import { startServer, type RunningServer } from './lib/processes.js'
+import { seedDatabase } from './lib/seedDatabase.js'
+import { benchDispatch, benchImport, benchModpinfo, benchWebhooks, type ScenarioResult } from './scenarios.js'
+
+const root = new URL('..', import.meta.url).pathname
+const PATRONS = Number(process.env.BENCH_PATRONS ?? 1_000_000)
+const REGISTERED = Number(process.env.BENCH_REGISTERED ?? 100_000)
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+async function baseline(): Promise<LoadResult> {
+  const server = await startServer(['--import', 'tsx', join(root, 'bench/baselineServer.ts')], {}, '/healthz')
+  try {
+    return await load({ url: `${server.url}/`, durationSeconds: DURATION })
+  } finally {
+    await server.stop()
+  }
+}
+
+export function productionEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: 'bench-session-secret-bench-session-secret',
+    SMS_GATEWAY: 'simulator',
+    MESSAGES_CONF: join(root, 'messages.conf'),
+    WEB_OPTIONS: join(root, 'webpub.def'),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  }
+}
+
+export function startPortal(dataDir: string, extra: Record<string, string> = {}): Promise<RunningServer> {
+  return startServer([join(root, 'dist/server.js')], productionEnv(dataDir, extra))
+}
+
+async function main(): Promise<void> {
+  log('building dist/ …')
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'webpac-bench-'))
+  log(`seeding ${PATRONS.toLocaleString('en')} patrons (${REGISTERED.toLocaleString('en')} opted in) in ${dataDir} …`)
+  const seedStart = performance.now()
+  await seedDatabase(join(dataDir, 'webpac.sqlite'), PATRONS, REGISTERED)
+  log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`)
+
+  log('baseline: bare Express 5 "hello" …')
+  const base = await baseline()
+  log(`  ${base.requestsPerSecond} req/s, p99 ${base.p99Ms} ms`)
+
+  const results: ScenarioResult[] = []
+  const run = async (name: string, scenario: () => Promise<ScenarioResult>) => {
+    log(`${name} …`)
+    try {
+      const result = await scenario()
+      results.push(result)
+      log(`  ${result.summary}`)
+    } catch (error) {
+      results.push({ name, summary: `failed: ${error instanceof Error ? error.message : String(error)}`, rows: [], ok: false })
+      log(`  failed: ${error instanceof Error ? error.stack : String(error)}`)
+    }
+  }
+
+  await run('start-up to /healthz', async () => {
+    const server = await startPortal(dataDir)
+    await server.stop()
+    const ok = server.startupMs <= 1_000
+    return { name: 'start-up', ok, summary: `${Math.round(server.startupMs)} ms`, rows: [[`Start-up to a 200 from /healthz (${PATRONS.toLocaleString('en')} patrons)`, `${Math.round(server.startupMs)} ms`, '', '', '', `${server.peakRssMb()} MB`, '≤ 1 s', ok ? 'met' : 'missed']] }
+  })
+  await run('modpinfo GET', () => benchModpinfo({ dataDir, base, durationSeconds: DURATION, startPortal }))
+  await run('inbound webhooks', () => benchWebhooks({ dataDir, base, durationSeconds: DURATION, registered: REGISTERED, startPortal }))
+  await run('outbox dispatch', () => benchDispatch({ root, registered: REGISTERED }))
+  await run('patrons import', () => benchImport({ root, rows: PATRONS }))
+
+  const table = [
+    '| measure | req/s (or rate) | p50 | p99 | ratio to bare Express | peak RSS | target | result |',
+    '|---|---|---|---|---|---|---|---|',
+    `| bare Express 5 "hello" (baseline) | ${base.requestsPerSecond} | ${base.p50Ms} ms | ${base.p99Ms} ms | 1.00 | | | |`,
+    ...results.flatMap((result) => result.rows.map((row) => `| ${row.join(' | ')} |`)),
+  ]
+  const report = [
+    `# Benchmark results`,
+    '',
+    `Run ${new Date().toISOString()} on ${process.version}, ${(await import('node:os')).cpus().length} cores; load by autocannon from a second process on 127.0.0.1, 50 connections, ${DURATION} s each.`,
+    '',
+    ...table,
+    '',
+    ...results.filter((result) => result.notes).map((result) => `- ${result.name}: ${result.notes}`),
+    '',
+  ].join('\n')
+  mkdirSync(join(root, 'bench/results'), { recursive: true })
+  writeFileSync(join(root, 'bench/results/latest.md'), report)
+  log(`\n${report}`)
+  log('written to bench/results/latest.md')
+}
+
+await main()

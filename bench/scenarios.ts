@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { load, type LoadResult } from './lib/load.js'
+import type { RunningServer } from './lib/processes.js'
+import { BENCH_PIN, benchBarcode, benchNumber } from './lib/seedDatabase.js'
+
+export interface ScenarioResult {
+  name: string
+  ok: boolean
+  summary: string
+  rows: string[][]
+  notes?: string
+}
+
+interface PortalScenario {
+  dataDir: string
+  base: LoadResult
+  durationSeconds: number
+  startPortal: (dataDir: string, extra?: Record<string, string>) => Promise<RunningServer>
+}
+
+// Production cookies are Secure; the portal trusts X-Forwarded-Proto from loopback, as it
+// would from a TLS-terminating proxy on the same host.
+const HTTPS = { 'x-forwarded-proto': 'https' }
+
+function cookieFrom(response: Response): string {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+}
+
+async function logIn(url: string, barcode: string, pin: string): Promise<{ cookie: string; location: string }> {
+  const page = await fetch(`${url}/patroninfo`, { headers: HTTPS })
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
+  const response = await fetch(`${url}/patroninfo`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...HTTPS, cookie: cookieFrom(page), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code: barcode, pin, _csrf: csrf }),
+  })
+  const location = response.headers.get('location')
+  if (response.status !== 302 || !location) throw new Error(`login failed with ${response.status}`)
+  return { cookie: cookieFrom(response), location }
+}
+
+function ratio(result: LoadResult, base: LoadResult): string {
+  return (result.requestsPerSecond / base.requestsPerSecond).toFixed(2)
+}
+
+export async function benchModpinfo({ dataDir, base, durationSeconds, startPortal }: PortalScenario): Promise<ScenarioResult> {
+  const server = await startPortal(dataDir)
+  try {
+    const { cookie, location } = await logIn(server.url, benchBarcode(0), BENCH_PIN)
+    const modpinfo = `${server.url}${location.replace(/\/top$/, '/modpinfo')}`
+    const check = await fetch(modpinfo, { headers: { ...HTTPS, cookie } })
+    if (check.status !== 200 || !(await check.text()).includes('data-qa="sms-status"')) throw new Error(`modpinfo answered ${check.status}`)
+    const result = await load({ url: modpinfo, headers: { ...HTTPS, cookie }, durationSeconds })
+    const r = Number(ratio(result, base))
+    const ok = r >= 0.5 && result.p99Ms <= 50 && result.non2xx === 0
+    return {
+      name: 'modpinfo',
+      ok,
+      summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`,
+      rows: [['Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons', String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '≥ 0.50, p99 ≤ 50 ms', ok ? 'met' : 'missed']],
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+const MIX = ['STOP', 'YES', 'HELP', 'HELP', 'where is my book', 'thanks', 'Stop please', 'ok', 'renew', 'hello'] as const
+
+export async function benchWebhooks({ dataDir, base, durationSeconds, startPortal, registered }: PortalScenario & { registered: number }): Promise<ScenarioResult> {
+  const server = await startPortal(dataDir)
+  let counter = 0
+  let result: LoadResult
+  try {
+    result = await load({
+      url: `${server.url}/webhooks/sms/inbound`,
+      method: 'POST',
+      durationSeconds,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setupRequest: (request) => {
+        counter += 1
+        const index = Math.floor(Math.random() * registered)
+        const text = MIX[counter % MIX.length] ?? 'hello'
+        request.body = new URLSearchParams({
+          msisdn: benchNumber(index).slice(1), to: '82453', messageId: `bench-${counter}`, text, type: 'text',
+          keyword: text.split(' ')[0]?.toUpperCase() ?? '', 'message-timestamp': '2026-11-28 12:00:00',
+        }).toString()
+        return request
+      },
+    })
+  } finally {
+    await server.stop()
+  }
+  const db = new Database(join(dataDir, 'webpac.sqlite'), { readonly: true })
+  const stored = (db.prepare("SELECT count(*) AS n FROM inbound_messages WHERE message_id LIKE 'bench-%'").get() as { n: number }).n
+  db.close()
+  const answered = result.total - result.non2xx
+  const r = Number(ratio(result, base))
+  const ok = r >= 0.4 && stored >= answered
+  return {
+    name: 'webhooks',
+    ok,
+    summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), ${answered} answered 200, ${stored} stored`,
+    rows: [[`Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`, String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '≥ 0.40, every 200 stored', ok ? 'met' : 'missed']],
+    notes: `${answered.toLocaleString('en')} webhooks answered 200 and ${stored.toLocaleString('en')} stored (every 200-answered message is stored when stored ≥ answered).`,
+  }
+}
+
+export async function benchDispatch(_options: { root: string; registered: number }): Promise<ScenarioResult> {
+  throw new Error('not measured yet: needs the mock Vonage server')
+}
+
+export async function benchImport(_options: { root: string; rows: number }): Promise<ScenarioResult> {
+  throw new Error('not measured yet: needs the patrons import command')
+}
