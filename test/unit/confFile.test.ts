@@ -106,7 +106,7 @@ describe('confFile: properties (SPEC 2)', () => {
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         parseConfFile(text, 'x.conf')
       }),
-      { numRuns: 2000 },
+      { numRuns: 10_000 },
     )
   })
 
@@ -140,7 +140,7 @@ describe('confFile: properties (SPEC 2)', () => {
         assert.deepEqual(parsed.errors, [])
         assert.deepEqual(new Map(parsed.entries), expected)
       }),
-      { numRuns: 2000 },
+      { numRuns: 10_000 },
     )
   })
 })
