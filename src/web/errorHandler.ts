@@ -16,6 +16,7 @@ export function errorHandler(production: boolean, log: Logger): ErrorRequestHand
     if (status >= 500) log.error({ err: error, method: req.method, path: req.path }, 'request failed')
     if (res.headersSent) return
     const message = status === 413 ? 'The request is too large.'
+      : status === 503 ? 'The service is unavailable for a moment (its storage cannot be written). Please try again in a few minutes.'
       : status === 400 ? 'The request could not be understood.'
       : error instanceof DomainError ? error.message
       : status >= 500 ? 'Something went wrong on our side. Please try again in a moment.'
