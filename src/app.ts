@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
 import { setUpCsrf } from './web/middleware/setUpCsrf.js'
+import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
+import { API_PREFIX, apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
+import { patronRoutes } from './web/routes/patronRoutes.js'
+import { simulatorRoutes } from './web/routes/simulatorRoutes.js'
+import { STAFF_CONFIG_PATH, staffConfigBody, staffRoutes } from './web/routes/staffRoutes.js'
 import { webhookRoutes } from './web/routes/webhookRoutes.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -24,6 +29,9 @@ export function createApp(services: Services): Express {
   app.disable('x-powered-by')
 
   app.use(setUpWebSecurity(production))
+  app.use(setUpSiteLocals(services))
+  // Whole config files from the staff editor; every other form stays within 16 KB.
+  app.use(STAFF_CONFIG_PATH, staffConfigBody())
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
   app.use(express.json({ limit: '16kb' }))
   app.use(express.static(`${root}public`, { maxAge: production ? '1h' : 0, index: false }))
@@ -31,10 +39,14 @@ export function createApp(services: Services): Express {
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))
   app.use(webhookRoutes(services))
+  app.use(API_PREFIX, apiRoutes(services), apiErrors(services.log))
 
   app.use(setUpWebSession({ secret: services.env.sessionSecret, production, sessions: services.store.repos.sessions }))
   app.use(setUpCsrf())
   // Pages (each a router of its own):
+  app.use(patronRoutes(services))
+  app.use(simulatorRoutes(services))
+  app.use(staffRoutes(services))
 
   app.use(notFound)
   app.use(errorHandler(production, services.log))

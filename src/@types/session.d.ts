@@ -7,5 +7,7 @@ declare module 'express-session' {
     /** Set at staff login. */
     staffUser?: string
     csrfToken?: string
+    /** A one-time notice for the next page after a redirect (post/redirect/get). */
+    flash?: string
   }
 }

@@ -169,7 +169,14 @@ export class ConsentService {
     await this.reconcile(patronId, { channel: 'system' })
     const patron = await this.store.repos.patrons.findById(patronId)
     if (!patron) throw new NotFoundError('Patron')
-    const registration = await this.store.repos.registrations.findByPatron(patronId)
+    let registration = await this.store.repos.registrations.findByPatron(patronId)
+    // SPEC 4.3: an unanswered invitation is Rejected once it is overdue, even if the periodic
+    // expiry job has not run yet, so the patron never sees a stale Pending.
+    const cutoff = this.expiryCutoff()
+    if (registration?.status === 'pending_optin' && (registration.invited_at ?? '') < cutoff) {
+      await this.expireInvitation(patronId, cutoff)
+      registration = await this.store.repos.registrations.findByPatron(patronId)
+    }
     const history = await this.store.repos.consent.listForPatron(patronId)
     const status = registration?.status ?? 'not_opted_in'
     const last = history[0]
@@ -348,22 +355,30 @@ export class ConsentService {
   }
 
   async expireInvitations(): Promise<number> {
-    const hours = this.config().webOptions.optInExpiryHours
-    const cutoff = new Date(this.clock().getTime() - hours * 3_600_000).toISOString()
+    const cutoff = this.expiryCutoff()
     let expired = 0
     for (;;) {
       const batch = await this.store.repos.registrations.invitationsSentBefore(cutoff, 200)
       if (batch.length === 0) return expired
       for (const registration of batch) {
-        await this.store.transaction(async (repos) => {
-          const current = await repos.registrations.findByPatron(registration.patron_id)
-          const patron = await repos.patrons.findById(registration.patron_id)
-          if (!current || !patron || current.status !== 'pending_optin' || (current.invited_at ?? '') >= cutoff) return
-          await this.apply(repos, patron, current, { type: 'invitation_expired' }, { channel: 'system' })
-          expired += 1
-        })
+        if (await this.expireInvitation(registration.patron_id, cutoff)) expired += 1
       }
     }
+  }
+
+  private async expireInvitation(patronId: number, cutoff: string): Promise<boolean> {
+    return this.store.transaction(async (repos) => {
+      const current = await repos.registrations.findByPatron(patronId)
+      const patron = await repos.patrons.findById(patronId)
+      if (!current || !patron || current.status !== 'pending_optin' || (current.invited_at ?? '') >= cutoff) return false
+      await this.apply(repos, patron, current, { type: 'invitation_expired' }, { channel: 'system' })
+      return true
+    })
+  }
+
+  private expiryCutoff(): string {
+    const hours = this.config().webOptions.optInExpiryHours
+    return new Date(this.clock().getTime() - hours * 3_600_000).toISOString()
   }
 
   // ---- staff actions (SPEC 4.8) -----------------------------------------------------------
@@ -391,11 +406,15 @@ export class ConsentService {
       const patron = await this.requirePatron(repos, patronId)
       await repos.patrons.update(patronId, { mobile: '' }, this.nowIso())
       let registration = await repos.registrations.findByPatron(patronId)
-      if (!registration) return
-      if (holdsNumber(registration.status)) {
-        registration = await this.apply(repos, patron, registration, { type: 'mobile_removed' }, { channel: 'staff', actor })
+      const source: EventSource = { channel: 'staff', actor }
+      if (registration && holdsNumber(registration.status)) {
+        registration = await this.apply(repos, patron, registration, { type: 'mobile_removed' }, source)
+      } else {
+        // Every staff action is evidence, even one that leaves the SMS status as it was.
+        const status = registration?.status ?? 'not_opted_in'
+        await this.appendEvent(repos, patron, registration?.e164 ?? null, status, status, 'staff_mobile_deleted', source, null)
       }
-      await this.saveRegistration(repos, { ...registration, e164: null })
+      if (registration) await this.saveRegistration(repos, { ...registration, e164: null })
     })
   }
 

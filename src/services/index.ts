@@ -4,8 +4,14 @@ import type { Logger } from '../logger.js'
 import { Dispatcher, type DispatcherOptions } from '../sms/dispatcher.js'
 import type { SmsGateway } from '../sms/gateway.js'
 import { SimulatorGateway } from '../sms/simulatorGateway.js'
+import { VonageGateway } from '../sms/vonageGateway.js'
 import { openStore, type Store } from '../store/store.js'
+import { AlertService } from './alertService.js'
+import { ApiKeyService } from './apiKeys.js'
+import { ConcatService } from './concatService.js'
 import { ConsentService } from './consentService.js'
+import { PatronAuthService } from './patronAuthService.js'
+import { buildStaffServices, type StaffServices } from './staffServices.js'
 
 export interface Services {
   env: Env
@@ -17,6 +23,15 @@ export interface Services {
   /** The simulated phones, when SMS_GATEWAY=simulator. */
   simulator: SimulatorGateway | null
   consent: ConsentService
+  /** Patron login by barcode and PIN, with the SPEC 7 throttle. */
+  patronAuth: PatronAuthService
+  /** Joins the parts of long inbound texts before they reach the consent service. */
+  concat: ConcatService
+  /** The alerts API (SPEC 5): alerts for opted-in patrons, and the keys that may send them. */
+  alerts: AlertService
+  apiKeys: ApiKeyService
+  /** The staff console (SPEC 6). */
+  staff: StaffServices
   dispatcher: Dispatcher
   /** Stops the timers and closes the database; in-flight sends finish first. */
   shutdown(): Promise<void>
@@ -44,14 +59,20 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   config.load()
   const current = () => config.current()
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir })
-  const simulator = options.gateway ? null : new SimulatorGateway(clock)
-  const gateway = options.gateway ?? simulator
+  const vonage = !options.gateway && env.smsGateway === 'vonage' && env.vonage ? new VonageGateway(env.vonage, log) : null
+  const simulator = options.gateway || vonage ? null : new SimulatorGateway(clock)
+  const gateway = options.gateway ?? vonage ?? simulator
   if (!gateway) throw new Error('no SMS gateway')
 
   let dispatcher: Dispatcher | null = null
   const consent = new ConsentService({ store, config: current, clock, log, onQueued: () => dispatcher?.wake() })
+  const patronAuth = new PatronAuthService(store)
   dispatcher = new Dispatcher(store, gateway, consent, current, log, clock, options.dispatcher)
   simulator?.onReceipt((receipt) => consent.handleReceipt(receipt))
+  const concat = new ConcatService({ store, consent, clock })
+  const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => dispatcher?.wake() })
+  const apiKeys = new ApiKeyService(store, clock)
+  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConf, webOptions: env.webOptions }, clock })
 
   const timers: NodeJS.Timeout[] = []
   const housekeepingMs = options.housekeepingMs ?? 60_000
@@ -66,7 +87,7 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   }
 
   const services: Services = {
-    env, log, clock, store, config, gateway, simulator, consent, dispatcher,
+    env, log, clock, store, config, gateway, simulator, consent, patronAuth, concat, alerts, apiKeys, staff, dispatcher,
     async startBackground() {
       config.start()
       await dispatcher.start()

@@ -57,3 +57,25 @@ export function parseReceipt(params: WebhookParams): Parsed<ReceiptInput> {
     },
   }
 }
+
+/** Where one part of a long text sits in the whole (Vonage's concat-* fields). */
+export interface ConcatInfo {
+  ref: string
+  total: number
+  part: number
+}
+
+const PART_NUMBER = /^[1-9]\d{0,2}$/
+
+/** null for a text that arrived whole. */
+export function parseConcat(params: WebhookParams): Parsed<ConcatInfo | null> {
+  if (params.concat !== 'true') return { ok: true, value: null }
+  const ref = params['concat-ref'] ?? ''
+  const total = params['concat-total'] ?? ''
+  const part = params['concat-part'] ?? ''
+  if (ref === '' || ref.length > 64) return { ok: false, error: 'concat-ref missing or too long' }
+  if (!PART_NUMBER.test(total) || !PART_NUMBER.test(part)) return { ok: false, error: 'concat-total and concat-part must be numbers from 1' }
+  if (Number(part) > Number(total)) return { ok: false, error: 'concat-part is greater than concat-total' }
+  if (total === '1') return { ok: true, value: null }
+  return { ok: true, value: { ref, total: Number(total), part: Number(part) } }
+}

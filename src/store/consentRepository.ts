@@ -19,6 +19,17 @@ export class ConsentRepository {
       .execute()
   }
 
+  /** By barcode, so the history of a deleted record can still be read (SPEC 4.9). */
+  listForBarcode(barcode: string, limit = 200): Promise<ConsentEvent[]> {
+    return this.db
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('barcode', '=', barcode)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+  }
+
   streamSince(sinceIso: string | null): AsyncIterableIterator<ConsentEvent> {
     let query = this.db.selectFrom('consent_events').selectAll().orderBy('id')
     if (sinceIso) query = query.where('at', '>=', sinceIso)

@@ -12,6 +12,8 @@ export interface PatronTable {
   email: string
   tele1: string
   mobile: string
+  /** The digits of `mobile`, kept by PatronRepository for staff search (migration 3). */
+  mobile_digits: Generated<string>
   created_at: string
   updated_at: string
 }
@@ -75,6 +77,20 @@ export interface InboundMessageTable {
   outcome: string
 }
 
+export interface InboundPartTable {
+  message_id: string
+  msisdn: string
+  to_number: string
+  concat_ref: string
+  concat_total: number
+  concat_part: number
+  text: string
+  received_at: string
+  stored_at: string
+  /** The inbound_messages id the joined text went in under; null while parts are missing. */
+  joined_message_id: string | null
+}
+
 export interface DeliveryReceiptTable {
   id: Generated<number>
   message_id: string
@@ -111,6 +127,7 @@ export interface Tables {
   consent_events: ConsentEventTable
   outbox: OutboxTable
   inbound_messages: InboundMessageTable
+  inbound_parts: InboundPartTable
   delivery_receipts: DeliveryReceiptTable
   staff_users: StaffUserTable
   api_keys: ApiKeyTable
@@ -126,3 +143,4 @@ export type OutboxMessage = Selectable<OutboxTable>
 export type NewOutboxMessage = Insertable<OutboxTable>
 export type DeliveryReceipt = Selectable<DeliveryReceiptTable>
 export type InboundMessage = Selectable<InboundMessageTable>
+export type InboundPart = Selectable<InboundPartTable>

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ApiKeyRepository } from './apiKeyRepository.js'
 import { ConsentRepository } from './consentRepository.js'
 import { InboxRepository } from './inboxRepository.js'
+import { InboundPartRepository } from './inboundPartRepository.js'
 import { OutboxRepository } from './outboxRepository.js'
 import { PatronRepository } from './patronRepository.js'
 import { RegistrationRepository } from './registrationRepository.js'
@@ -18,6 +19,7 @@ export interface Repositories {
   consent: ConsentRepository
   outbox: OutboxRepository
   inbox: InboxRepository
+  inboundParts: InboundPartRepository
   sessions: SessionRepository
   staff: StaffRepository
   apiKeys: ApiKeyRepository
@@ -42,6 +44,7 @@ function repositories(db: Kysely<Tables>): Repositories {
     consent: new ConsentRepository(db),
     outbox: new OutboxRepository(db),
     inbox: new InboxRepository(db),
+    inboundParts: new InboundPartRepository(db),
     sessions: new SessionRepository(db),
     staff: new StaffRepository(db),
     apiKeys: new ApiKeyRepository(db),

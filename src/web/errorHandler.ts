@@ -1,10 +1,15 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express'
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
 import type { Logger } from '../logger.js'
 import { DomainError } from '../services/errors.js'
 
+// Machines (Vonage, API clients) get JSON whatever they accept; browsers get a page.
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/webhooks/') || req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json'
+}
+
 export const notFound: RequestHandler = (req, res) => {
   res.status(404)
-  if (req.accepts(['html', 'json']) === 'json') res.json({ error: 'not found' })
+  if (wantsJson(req)) res.json({ error: 'not found' })
   else res.render('pages/error', { title: 'Page not found', message: 'We could not find that page.', detail: null })
 }
 
@@ -23,7 +28,7 @@ export function errorHandler(production: boolean, log: Logger): ErrorRequestHand
       : 'The request could not be completed.'
     const detail = production || !(error instanceof Error) ? null : error.stack ?? error.message
     res.status(status)
-    if (req.accepts(['html', 'json']) === 'json') res.json({ error: message })
+    if (wantsJson(req)) res.json({ error: message })
     else res.render('pages/error', { title: status >= 500 ? 'Something went wrong' : 'Request not completed', message, detail })
   }
 }

@@ -125,4 +125,42 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_ms);
 `,
   },
+  {
+    version: 2,
+    name: 'inbound_parts',
+    sql: `
+-- The parts of a long inbound text, kept until every part is in (Vonage retries each part
+-- for 24 h, so they may arrive in any order and more than once).
+CREATE TABLE inbound_parts (
+  message_id TEXT PRIMARY KEY,
+  msisdn TEXT NOT NULL,
+  to_number TEXT NOT NULL,
+  concat_ref TEXT NOT NULL,
+  concat_total INTEGER NOT NULL,
+  concat_part INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  stored_at TEXT NOT NULL,
+  joined_message_id TEXT
+);
+CREATE INDEX inbound_parts_open ON inbound_parts (msisdn, concat_ref) WHERE joined_message_id IS NULL;
+`,
+  },
+  {
+    version: 3,
+    name: 'staff_search',
+    sql: `
+-- Staff search by mobile number ignores punctuation and spacing: the repository keeps the
+-- digits of the MOBILE PH field beside it. Rows from before this version are backfilled for
+-- the usual punctuation here; anything more exotic is corrected on the record's next save.
+ALTER TABLE patrons ADD COLUMN mobile_digits TEXT NOT NULL DEFAULT '';
+UPDATE patrons SET mobile_digits =
+  replace(replace(replace(replace(replace(replace(replace(replace(
+    mobile, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', ''), '/', ''), char(9), '')
+  WHERE mobile <> '';
+CREATE INDEX patrons_mobile_digits ON patrons (mobile_digits);
+-- The consent history of a deleted record is found by its barcode (SPEC 4.9: kept for audit).
+CREATE INDEX consent_events_barcode ON consent_events (barcode, id);
+`,
+  },
 ]

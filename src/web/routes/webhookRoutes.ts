@@ -1,31 +1,59 @@
-import { Router, type Request, type Response } from 'express'
+import { Router, type Request, type RequestHandler, type Response } from 'express'
 import type { Services } from '../../services/index.js'
-import { parseInbound, parseReceipt, webhookParams } from '../../sms/webhooks.js'
+import { checkSignature, type SignatureSettings } from '../../sms/signature.js'
+import { parseConcat, parseInbound, parseReceipt, webhookParams, type WebhookParams } from '../../sms/webhooks.js'
 
 // SPEC 5: Vonage's SMS API webhooks. A 200 means "stored": anything that fails to store
 // answers 5xx (through the error handler) so that Vonage tries again.
-export function webhookRoutes({ consent, clock }: Pick<Services, 'consent' | 'clock'>): Router {
+export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Services, 'consent' | 'concat' | 'clock' | 'env' | 'log'>): Router {
   const router = Router()
+  const secret = env.vonage?.signatureSecret
+  const signing: SignatureSettings | null = env.vonage && secret ? { secret, method: env.vonage.signatureMethod } : null
 
-  const inbound = async (req: Request, res: Response) => {
-    const parsed = parseInbound(webhookParams(req.query, req.body), clock())
+  // With a signature secret, an unsigned or badly signed request changes nothing.
+  const signed = (handle: (params: WebhookParams, res: Response) => Promise<void>): RequestHandler =>
+    async (req: Request, res: Response) => {
+      const params = webhookParams(req.query, req.body)
+      if (signing) {
+        const check = checkSignature(params, signing, clock())
+        if (!check.ok) {
+          log.warn({ path: req.path, reason: check.reason }, 'webhook refused: bad signature')
+          res.status(401).json({ error: 'invalid signature' })
+          return
+        }
+      }
+      await handle(params, res)
+    }
+
+  const inbound = signed(async (params, res) => {
+    const parsed = parseInbound(params, clock())
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.error })
       return
     }
+    const part = parseConcat(params)
+    if (!part.ok) {
+      res.status(400).json({ error: part.error })
+      return
+    }
+    if (part.value) {
+      const result = await concat.receivePart(parsed.value, part.value)
+      res.status(200).json({ ok: true, duplicate: result.duplicate, complete: result.joinedMessageId !== null })
+      return
+    }
     const result = await consent.handleInbound(parsed.value)
     res.status(200).json({ ok: true, duplicate: result.duplicate })
-  }
+  })
 
-  const status = async (req: Request, res: Response) => {
-    const parsed = parseReceipt(webhookParams(req.query, req.body))
+  const status = signed(async (params, res) => {
+    const parsed = parseReceipt(params)
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.error })
       return
     }
     const result = await consent.handleReceipt(parsed.value)
     res.status(200).json({ ok: true, duplicate: result.duplicate })
-  }
+  })
 
   router.get('/webhooks/sms/inbound', inbound)
   router.post('/webhooks/sms/inbound', inbound)

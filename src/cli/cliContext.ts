@@ -1,0 +1,54 @@
+import { formatProblem } from '../config/confFile.js'
+import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configFiles.js'
+import { readEnv, type Env } from '../config/env.js'
+import { openStore, type Store } from '../store/store.js'
+
+/** A mistake the user can fix: printed as one clear message, exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError'
+}
+
+// The CLI reads the same environment as the server (DATA_DIR, DATABASE_URL, MESSAGES_CONF,
+// WEB_OPTIONS) and opens the same database; WAL and busy_timeout let it run beside the server.
+export class CliContext {
+  #store: Store | null = null
+
+  constructor(readonly env: Env = readEnv()) {}
+
+  get configPaths(): ConfigPaths {
+    return { messagesConf: this.env.messagesConf, webOptions: this.env.webOptions }
+  }
+
+  store(): Store {
+    this.#store ??= openStore({ databaseUrl: this.env.databaseUrl, dataDir: this.env.dataDir })
+    return this.#store
+  }
+
+  /** The configuration as the server would load it; a broken file stops the command. */
+  config(): ConfigSnapshot {
+    const { snapshot, files } = readConfig(this.configPaths)
+    if (snapshot) return snapshot
+    const problems = [...files.messagesConf.errors, ...files.webOptions.errors].map(formatProblem)
+    throw new CliError(`the configuration has errors; fix them first (see "webpac config check"):\n${problems.join('\n')}`)
+  }
+
+  async close(): Promise<void> {
+    await this.#store?.close()
+    this.#store = null
+  }
+}
+
+export async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+  const context = new CliContext()
+  try {
+    return await work(context)
+  } finally {
+    await context.close()
+  }
+}
+
+/** Writes to stdout, waiting when the reader (a pipe, a file) is slower than we are. */
+export async function writeOut(text: string): Promise<void> {
+  if (process.stdout.write(text)) return
+  await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
+}

@@ -1,0 +1,21 @@
+import { byLine, formatProblem } from '../config/confFile.js'
+import { readConfig } from '../config/configFiles.js'
+import type { CliContext } from './cliContext.js'
+
+/** `webpac config check` (SPEC 2): both files, every error with its line; exit code 1 on any error. */
+export function configCheckCommand(context: CliContext): number {
+  const { files } = readConfig(context.configPaths)
+  let errors = 0
+  for (const state of [files.messagesConf, files.webOptions]) {
+    errors += state.errors.length
+    const verdict = state.errors.length === 0 ? 'OK' : `${state.errors.length} error${state.errors.length === 1 ? '' : 's'}`
+    process.stdout.write(`${state.path}: ${verdict}\n`)
+    for (const problem of byLine(state.errors)) process.stdout.write(`  error: ${formatProblem(problem)}\n`)
+    for (const problem of byLine(state.warnings)) process.stdout.write(`  warning: ${formatProblem(problem)}\n`)
+  }
+  if (errors > 0) {
+    process.stderr.write(`webpac: the configuration has ${errors} error${errors === 1 ? '' : 's'}; a running server keeps the last good version until they are fixed\n`)
+    return 1
+  }
+  return 0
+}

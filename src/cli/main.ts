@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from 'commander'
+import { ConfigError } from '../config/configFiles.js'
+import { EnvError } from '../config/env.js'
+import { DomainError } from '../services/errors.js'
+import { apiKeyCreateCommand } from './apiKeyCommand.js'
+import { CliError, CliContext, withContext } from './cliContext.js'
+import { configCheckCommand } from './configCommand.js'
+import { consentExportCommand, parseSince } from './consentCommand.js'
+import { deleteCommand, importCommand } from './patronCommands.js'
+import { staffAddCommand } from './staffCommand.js'
+
+// Exit codes: 0 done, 1 a mistake the user can fix (the message says which), 2 wrong usage.
+const EXIT_OK = 0
+const EXIT_USER_ERROR = 1
+const EXIT_USAGE = 2
+
+function program(): Command {
+  const webpac = new Command('webpac')
+    .description('WebPAC SMS administration: patrons, staff accounts, API keys, configuration, consent records.')
+    .exitOverride()
+    .showHelpAfterError('(run "webpac --help" for the commands)')
+
+  const patrons = webpac.command('patrons').description('patron records')
+  patrons
+    .command('import')
+    .description('add patrons from a CSV file with the header barcode,name,pin,email,mobile (existing barcodes are skipped)')
+    .argument('<file>', 'the CSV file')
+    .action(async (file: string) => {
+      process.exitCode = await withContext((context) => importCommand(context, file))
+    })
+  patrons
+    .command('delete')
+    .description('delete a patron record: silent SMS opt-out, queued messages cancelled, consent history kept')
+    .argument('<barcode>', "the patron's barcode")
+    .action((barcode: string) => withContext((context) => deleteCommand(context, barcode)))
+
+  webpac
+    .command('staff')
+    .description('staff console accounts')
+    .command('add')
+    .description('create a staff account, or set a new password (read from a prompt, or the first line of stdin)')
+    .argument('<user>', 'the username')
+    .action((user: string) => withContext((context) => staffAddCommand(context, user)))
+
+  webpac
+    .command('apikey')
+    .description('keys for the alerts API')
+    .command('create')
+    .description('create an API key and print it once (only its hash is stored)')
+    .argument('<name>', 'what the key is for, e.g. sierra-notices')
+    .action((name: string) => withContext((context) => apiKeyCreateCommand(context, name)))
+
+  webpac
+    .command('config')
+    .description('the configuration files')
+    .command('check')
+    .description('validate messages.conf and webpub.def; exit code 1 with every error and its line')
+    .action(() => {
+      process.exitCode = configCheckCommand(new CliContext())
+    })
+
+  webpac
+    .command('consent')
+    .description('the consent history (SPEC 4.9)')
+    .command('export')
+    .description('write every consent event as CSV to stdout, oldest first')
+    .addOption(new Option('--since <date>', 'only events at or after this date (YYYY-MM-DD, UTC) or time (ISO 8601)').argParser(parseSince))
+    .action((options: { since?: string }) => withContext((context) => consentExportCommand(context, options.since ?? null)))
+
+  return webpac
+}
+
+function fail(message: string): void {
+  process.stderr.write(`webpac: ${message}\n`)
+  process.exitCode = EXIT_USER_ERROR
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  // `webpac consent export | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK)
+    throw error
+  })
+  try {
+    await program().parseAsync([...argv], { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed the help or the usage error.
+      process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE
+    } else if (error instanceof CliError || error instanceof DomainError || error instanceof EnvError || error instanceof ConfigError) {
+      fail(error.message)
+    } else {
+      fail(`unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+    }
+  }
+}
+
+await main(process.argv.slice(2))

@@ -1,0 +1,54 @@
+import type { Store } from '../store/store.js'
+import { DomainError } from './errors.js'
+import { LoginThrottle } from './loginThrottle.js'
+import { hashSecret, verifySecret } from './passwords.js'
+
+export type StaffLogin =
+  | { kind: 'ok'; username: string }
+  | { kind: 'wrong' }
+  /** Too many wrong passwords for this account or from this address; nothing was checked. */
+  | { kind: 'throttled' }
+
+const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/
+export const MIN_PASSWORD_LENGTH = 10
+const MAX_PASSWORD_LENGTH = 200
+
+/** Usernames are compared without case, so "Librarian" and "librarian" are one account. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase()
+}
+
+// Staff accounts and the staff login (SPEC 6). Same rules as the patron login (SPEC 7):
+// scrypt, a throttle per account and per address, no hint which of the two was wrong.
+export class StaffAuthService {
+  constructor(private readonly store: Store, private readonly throttle: LoginThrottle = new LoginThrottle(), private readonly clock: () => Date = () => new Date()) {}
+
+  async login(username: string, password: string, address: string): Promise<StaffLogin> {
+    const account = normalizeUsername(username)
+    if (this.throttle.isBlocked(account, address)) return { kind: 'throttled' }
+    const user = USERNAME.test(account) && password.length <= MAX_PASSWORD_LENGTH
+      ? await this.store.repos.staff.findByUsername(account)
+      : undefined
+    const right = await verifySecret(password.slice(0, MAX_PASSWORD_LENGTH), user?.password_hash ?? null)
+    if (!user || !right) {
+      this.throttle.recordFailure(account, address)
+      return { kind: 'wrong' }
+    }
+    this.throttle.recordSuccess(account)
+    return { kind: 'ok', username: user.username }
+  }
+
+  /** Creates the account, or sets a new password for an existing one. */
+  async setAccount(username: string, password: string): Promise<{ username: string; created: boolean }> {
+    const account = normalizeUsername(username)
+    if (!USERNAME.test(account)) {
+      throw new DomainError(null, 'A username is 2 to 64 characters: letters, digits and . _ @ - (starting with a letter or digit).')
+    }
+    if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+      throw new DomainError(null, `A staff password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`)
+    }
+    const existing = await this.store.repos.staff.findByUsername(account)
+    await this.store.repos.staff.upsert(account, await hashSecret(password), this.clock().toISOString())
+    return { username: account, created: !existing }
+  }
+}

@@ -1,0 +1,30 @@
+import { ALERT_TYPES, type AlertRequest, type AlertType } from '../../services/alertService.js'
+import { smsSegments } from '../../domain/smsLength.js'
+
+// Long texts are allowed (the answer says how many segments they cost), within reason: a
+// runaway template should not turn into a dozen texts on a patron's phone.
+export const MAX_ALERT_SEGMENTS = 10
+const MAX_BARCODE = 64
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+
+/** The JSON body of POST /api/v1/alerts, checked; every problem is named in one message. */
+export function parseAlertRequest(body: unknown): Parsed<AlertRequest> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: 'Send a JSON object: {"barcode": "...", "type": "hold", "text": "..."}.' }
+  }
+  const { barcode, type, text } = body as Record<string, unknown>
+  const problems: string[] = []
+  if (typeof barcode !== 'string' || barcode.trim() === '') problems.push('barcode is required (a string)')
+  else if (barcode.trim().length > MAX_BARCODE) problems.push(`barcode is longer than ${MAX_BARCODE} characters`)
+  if (typeof type !== 'string' || !(ALERT_TYPES as readonly string[]).includes(type)) {
+    problems.push(`type must be one of ${ALERT_TYPES.join(', ')}`)
+  }
+  if (typeof text !== 'string' || text.trim() === '') problems.push('text is required (a non-empty string)')
+  else {
+    const segments = smsSegments(text.trim()).segments
+    if (segments > MAX_ALERT_SEGMENTS) problems.push(`text would take ${segments} SMS segments; at most ${MAX_ALERT_SEGMENTS} are allowed`)
+  }
+  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}.` }
+  return { ok: true, value: { barcode: (barcode as string).trim(), type: type as AlertType, text: (text as string).trim() } }
+}

@@ -1,0 +1,83 @@
+import { Router, type Request } from 'express'
+import { checkMobileNumber } from '../../domain/phone.js'
+import type { Services } from '../../services/index.js'
+import { firstShortCode } from '../../services/smsTexts.js'
+import type { SimulatorGateway } from '../../sms/simulatorGateway.js'
+import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'
+import { e164Param, simulatorHref, simulatorPage } from '../viewModels/simulatorView.js'
+
+const MAX_REPLY_LENGTH = 640
+
+function bodyField(body: unknown, name: string): string {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
+  return typeof value === 'string' ? value : ''
+}
+
+// The server itself, as its socket sees it: never a host name a client could point elsewhere.
+function ownBaseUrl(req: Request): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '')
+  const host = address.includes(':') ? `[${address}]` : address
+  return `http://${host}:${req.socket.localPort}`
+}
+
+function conversations(simulator: SimulatorGateway) {
+  return { phones: simulator.phones(), conversation: (e164: string) => simulator.conversation(e164) }
+}
+
+// SPEC 5: the simulated phones (SMS_GATEWAY=simulator only). Replies go through the very same
+// webhook as Vonage's, over HTTP, so what works here works with real phones.
+export function simulatorRoutes({ simulator, config, clock }: Pick<Services, 'simulator' | 'config' | 'clock'>): Router {
+  const router = Router()
+  if (!simulator) return router
+
+  router.get('/simulator/messages', (req, res) => {
+    const phone = e164Param(req.query.to)
+    if (!phone) {
+      res.status(400).json({ error: 'to must be a phone number in E.164 form, such as +12015550123' })
+      return
+    }
+    res.json(simulator.conversation(phone).map(({ direction, from, to, text, messageId, at }) => ({ direction, from, to, text, messageId, at })))
+  })
+
+  router.get('/simulator', (req, res) => {
+    const current = config.current()
+    const typed = typeof req.query.to === 'string' ? req.query.to : ''
+    const webhookStatus = typeof req.query.webhook === 'string' && /^\d{1,3}$/.test(req.query.webhook) ? req.query.webhook : null
+    if (typed.trim() === '') {
+      res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null }))
+      return
+    }
+    // Typed in the "open a phone" box in any format, or a link's E.164.
+    const check = checkMobileNumber(typed, current.webOptions.country)
+    const selected = check.ok ? check.e164 : e164Param(typed)
+    if (!selected) {
+      const errors = [{ field: 'open-number', message: 'Enter a phone number with 7 to 15 digits, such as +1 201 555 0123.' }]
+      res.status(422).render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null, openValue: typed, errors }))
+      return
+    }
+    res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected, webhookStatus }))
+  })
+
+  router.post('/simulator/reply', async (req, res) => {
+    const current = config.current()
+    const from = e164Param(bodyField(req.body, 'to'))
+    const text = bodyField(req.body, 'text').trim()
+    if (!from) {
+      res.status(400).render('pages/error', { title: 'No phone selected', message: 'Open a simulated phone before sending a reply.', detail: null })
+      return
+    }
+    if (text === '' || text.length > MAX_REPLY_LENGTH) {
+      const message = text === '' ? 'Type a text message to send.' : `A text message can be at most ${MAX_REPLY_LENGTH} characters long.`
+      res.status(422).render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: from, replyValue: text, errors: [{ field: 'reply-text', message }] }))
+      return
+    }
+    const reply = { from, to: firstShortCode(current), text }
+    const messageId = newSimulatedMessageId()
+    // On the phone first: the library's answer must not appear above the text it answers.
+    simulator.recordInbound({ ...reply, messageId })
+    const result = await postInboundWebhook(ownBaseUrl(req), vonageInboundFields(reply, messageId, clock())).catch(() => ({ ok: false, status: 0 }))
+    res.redirect(303, `${simulatorHref(from)}${result.ok ? '' : `&webhook=${result.status}`}`)
+  })
+
+  return router
+}

@@ -1,0 +1,36 @@
+import type { WebOptions } from '../../config/webOptions.js'
+import type { ModpinfoForm } from '../../services/consentService.js'
+import { modpinfoPath } from './modpinfoView.js'
+
+export interface ConfirmPage {
+  title: string
+  heading: string
+  warning: string
+  action: string
+  cancelHref: string
+  /** What is about to change, in the patron's words; null when the warning says it all. */
+  detail: string | null
+  /** Everything the patron submitted travels along, so Confirm applies exactly that. */
+  hidden: { name: string; value: string }[]
+}
+
+// SPEC 3 without JavaScript: the same warning as the confirm() dialog, as a page of its own.
+export function confirmPage(patronId: number, form: ModpinfoForm, confirm: 'optout' | 'phone', webOptions: WebOptions): ConfirmPage {
+  const hidden = [
+    { name: 'email', value: form.email },
+    { name: 'tele1', value: form.tele1 },
+    ...(form.mobile === undefined ? [] : [{ name: 'mobile', value: form.mobile }]),
+    ...(form.optin ? [{ name: 'optin', value: 'on' }] : []),
+    { name: 'confirm', value: confirm },
+  ]
+  const newNumber = form.mobile?.trim() ?? ''
+  return {
+    title: confirm === 'optout' ? 'Confirm: stop SMS alerts' : 'Confirm: change your mobile number',
+    heading: confirm === 'optout' ? 'Stop SMS alerts?' : 'Change your mobile number?',
+    warning: confirm === 'optout' ? webOptions.optOutWarn : webOptions.phoneWarn,
+    action: modpinfoPath(patronId),
+    cancelHref: modpinfoPath(patronId),
+    detail: confirm === 'phone' && newNumber !== '' ? `New mobile number: ${newNumber}` : null,
+    hidden,
+  }
+}

@@ -1,0 +1,100 @@
+import type { ConfigSnapshot } from '../../config/configFiles.js'
+import type { SimulatedMessage } from '../../sms/simulatorGateway.js'
+import { firstShortCode } from '../../services/smsTexts.js'
+import type { PageError } from './patronPages.js'
+import { formatDateTime, formatPhone } from './format.js'
+
+export interface PhoneSummary { e164: string; display: string; href: string; count: number; last: string; current: boolean }
+
+export interface MessageView {
+  direction: SimulatedMessage['direction']
+  /** Said before the text, so a screen reader user knows who wrote it. */
+  who: string
+  text: string
+  at: string
+  when: string
+}
+
+export interface SimulatorPage {
+  title: string
+  phones: PhoneSummary[]
+  openValue: string
+  errors: PageError[]
+  fieldErrors: Record<string, string>
+  /** The phone being shown, or null when none is selected. */
+  phone: {
+    e164: string
+    display: string
+    shortCode: string
+    messages: MessageView[]
+    messagesUrl: string
+    refreshHref: string
+    webhookFailed: string | null
+    replyValue: string
+  } | null
+  timeZone: string
+}
+
+const QUERY_NUMBER = /^\+?[1-9]\d{6,14}$/
+
+/** `?to=` as typed in a URL: a bare + decodes to a space, so "+1201…" may arrive as " 1201…". */
+export function e164Param(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null
+  const compact = raw.trim().replace(/[\s().-]/g, '')
+  return QUERY_NUMBER.test(compact) ? `+${compact.replace(/^\+/, '')}` : null
+}
+
+export function simulatorHref(e164: string): string {
+  return `/simulator?to=${encodeURIComponent(e164)}`
+}
+
+export function simulatorPage(
+  conversations: { phones: string[]; conversation: (e164: string) => SimulatedMessage[] },
+  config: ConfigSnapshot,
+  options: { selected: string | null; openValue?: string; replyValue?: string; errors?: PageError[]; webhookStatus?: string | null },
+): SimulatorPage {
+  const timeZone = config.webOptions.timezone
+  const phones = conversations.phones.map((e164): PhoneSummary => {
+    const messages = conversations.conversation(e164)
+    const last = messages.at(-1)
+    return {
+      e164,
+      display: formatPhone(e164),
+      href: simulatorHref(e164),
+      count: messages.length,
+      last: last ? formatDateTime(last.at, timeZone) : '',
+      current: e164 === options.selected,
+    }
+  })
+  const errors = options.errors ?? []
+  const selected = options.selected
+  const display = selected ? formatPhone(selected) : ''
+  return {
+    title: errors.length > 0 ? 'Error: SMS simulator' : selected ? `Phone ${display} – SMS simulator` : 'SMS simulator',
+    phones,
+    openValue: options.openValue ?? '',
+    errors,
+    fieldErrors: Object.fromEntries(errors.map((error) => [error.field, error.message])),
+    timeZone,
+    phone: selected === null ? null : {
+      e164: selected,
+      display,
+      shortCode: firstShortCode(config),
+      messages: conversations.conversation(selected).map((message) => messageView(message, timeZone)),
+      messagesUrl: `/simulator/messages?to=${encodeURIComponent(selected)}`,
+      refreshHref: simulatorHref(selected),
+      replyValue: options.replyValue ?? '',
+      webhookFailed: options.webhookStatus ? `The portal's inbound webhook answered ${options.webhookStatus}: the reply was not processed.` : null,
+    },
+  }
+}
+
+export function messageView(message: SimulatedMessage, timeZone: string): MessageView {
+  return {
+    direction: message.direction,
+    who: message.direction === 'outbound' ? `Received from ${message.from}` : `Sent to ${message.to}`,
+    text: message.text,
+    at: message.at,
+    when: formatDateTime(message.at, timeZone),
+  }
+}

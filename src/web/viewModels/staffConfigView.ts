@@ -1,0 +1,85 @@
+import type { ConfProblem } from '../../config/confFile.js'
+import type { ConfFileName, ConfFileView } from '../../services/staffConfig.js'
+import { formatDateTime } from './format.js'
+
+export interface ConfFileSummary {
+  name: ConfFileName
+  path: string
+  valid: boolean
+  state: string
+  errors: string[]
+  warnings: string[]
+  editHref: string
+}
+
+export interface ConfigOverviewPage {
+  title: string
+  notice: string | null
+  files: ConfFileSummary[]
+}
+
+export interface ConfigEditorPage {
+  title: string
+  name: ConfFileName
+  path: string
+  action: string
+  text: string
+  version: string
+  /** For the error summary partial: each problem links to the text area. */
+  errors: { field: string; message: string }[]
+  problem: string | null
+  warnings: string[]
+}
+
+export const CONFIG_TEXT_ID = 'config-text'
+
+export function configEditPath(name: ConfFileName): string {
+  return `/staff/config/${name}`
+}
+
+export function problemText(problem: ConfProblem): string {
+  return problem.line > 0 ? `Line ${problem.line}: ${problem.message}` : problem.message
+}
+
+function state(file: ConfFileView, timeZone: string): string {
+  const applied = file.lastGoodAt ? formatDateTime(file.lastGoodAt.toISOString(), timeZone) : null
+  if (file.missing) return 'Missing: the built-in defaults are in force.'
+  if (file.errors.length === 0) return applied ? `Valid; in force since ${applied}.` : 'Valid.'
+  const count = `${file.errors.length} error${file.errors.length === 1 ? '' : 's'}`
+  return applied
+    ? `${count}: not applied. The last good version (applied ${applied}) stays in force.`
+    : `${count}: not applied. The last good version stays in force.`
+}
+
+export function configOverviewPage(files: readonly ConfFileView[], timeZone: string, notice: string | null): ConfigOverviewPage {
+  return {
+    title: 'Configuration',
+    notice,
+    files: files.map((file) => ({
+      name: file.name,
+      path: file.path,
+      valid: file.errors.length === 0,
+      state: state(file, timeZone),
+      errors: file.errors.map(problemText),
+      warnings: file.warnings.map(problemText),
+      editHref: configEditPath(file.name),
+    })),
+  }
+}
+
+export function configEditorPage(
+  file: ConfFileView,
+  options: { text?: string; errors?: readonly ConfProblem[]; problem?: string } = {},
+): ConfigEditorPage {
+  return {
+    title: `Edit ${file.name}`,
+    name: file.name,
+    path: file.path,
+    action: configEditPath(file.name),
+    text: options.text ?? file.text,
+    version: file.version,
+    errors: (options.errors ?? []).map((problem) => ({ field: CONFIG_TEXT_ID, message: problemText(problem) })),
+    problem: options.problem ?? null,
+    warnings: file.warnings.map(problemText),
+  }
+}

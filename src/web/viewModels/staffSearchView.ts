@@ -1,0 +1,60 @@
+import type { Messages } from '../../config/messages.js'
+import type { SearchPage } from '../../services/patronSearch.js'
+import { formatPhone } from './format.js'
+import { staffHistoryPath, staffRecordPath } from './staffRecordView.js'
+import { statusView, type StatusView } from './smsStatus.js'
+
+export interface SearchResultRow {
+  href: string
+  barcode: string
+  name: string
+  mobile: string
+  registeredNumber: string
+  status: StatusView
+}
+
+export interface SearchView {
+  title: string
+  query: string
+  searched: boolean
+  summary: string
+  rows: SearchResultRow[]
+  previousHref: string | null
+  nextHref: string | null
+  /** With no match: the consent history under this barcode, which outlives a deleted record. */
+  historyHref: string | null
+  notice: string | null
+}
+
+function pageHref(query: string, page: number): string {
+  return `/staff?${new URLSearchParams({ q: query, page: String(page) }).toString()}`
+}
+
+export function searchView(result: SearchPage | null, messages: Messages, notice: string | null): SearchView {
+  if (!result || result.query === '') {
+    return { title: 'Patron search', query: result?.query ?? '', searched: false, summary: '', rows: [], previousHref: null, nextHref: null, historyHref: null, notice }
+  }
+  const first = (result.page - 1) * result.pageSize + 1
+  const last = Math.min(result.total, result.page * result.pageSize)
+  const summary = result.total === 0
+    ? `No patrons match "${result.query}".`
+    : `Patrons ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} of ${result.total.toLocaleString('en-US')} matching "${result.query}".`
+  return {
+    title: `Patron search: ${result.query}`,
+    query: result.query,
+    searched: true,
+    summary,
+    rows: result.rows.map((row) => ({
+      href: staffRecordPath(row.id),
+      barcode: row.barcode,
+      name: row.name,
+      mobile: row.mobile || '—',
+      registeredNumber: row.e164 ? formatPhone(row.e164) : '—',
+      status: statusView(messages, row.status ?? 'not_opted_in'),
+    })),
+    previousHref: result.page > 1 ? pageHref(result.query, result.page - 1) : null,
+    nextHref: result.page < result.pages ? pageHref(result.query, result.page + 1) : null,
+    historyHref: result.total === 0 ? staffHistoryPath(result.query) : null,
+    notice,
+  }
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { readEnv } from '../../src/config/env.js'
+import { silentLogger } from '../../src/logger.js'
+import { buildServices } from '../../src/services/index.js'
+import { sqliteFileFor } from '../../src/store/store.js'
+import { MockVonage, sendWebhook } from '../support/mockVonage.js'
+import { eventually } from '../support/testApp.js'
+import { addPatron, ALL_DAY, outboxRow, queryDb, submitOptIn } from '../support/vonageApp.js'
+
+const ROOT = new URL('../..', import.meta.url)
+
+interface Server {
+  child: ChildProcess
+  url: Promise<string>
+}
+
+let mock: MockVonage
+const running = new Set<ChildProcess>()
+
+before(async () => {
+  mock = await MockVonage.start()
+})
+after(async () => {
+  for (const child of running) child.kill('SIGKILL')
+  await mock.close()
+})
+
+function serverEnv(dir: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: join(dir, 'data'),
+    MESSAGES_CONF: join(dir, 'messages.conf'),
+    WEB_OPTIONS: join(dir, 'webpub.def'),
+    SESSION_SECRET: 'crash-test',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'warn',
+    ...mock.env(),
+  }
+}
+
+/** A data directory whose outbox holds a committed, unsent invitation; returns its client-ref. */
+async function committedInvitation(msisdn: string): Promise<{ dir: string; clientRef: string; db: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'webpac-crash-'))
+  writeFileSync(join(dir, 'messages.conf'), '')
+  writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
+  const env = readEnv(serverEnv(dir))
+  // The portal process that took the opt-in stopped right after the commit: no dispatcher ran.
+  const services = buildServices(env, { log: silentLogger() })
+  try {
+    const patronId = await addPatron(services.store)
+    await submitOptIn({ services }, patronId, `+${msisdn}`)
+    const row = await outboxRow(services.store, patronId, 'invitation')
+    assert.equal(row?.state, 'queued')
+    return { dir, clientRef: String(row?.id), db: sqliteFileFor(env.dataDir) }
+  } finally {
+    await services.shutdown()
+  }
+}
+
+function startServer(dir: string): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: serverEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  child.on('exit', () => running.delete(child))
+  let output = ''
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += String(chunk)
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${output}`)))
+  })
+  url.catch(() => {})
+  return { child, url }
+}
+
+async function kill(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return
+  const exited = new Promise((resolve) => server.child.once('exit', resolve))
+  server.child.kill('SIGKILL')
+  await exited
+}
+
+function rowState(db: string, clientRef: string): { state: string; attempts: number } | undefined {
+  return queryDb<{ state: string; attempts: number }>(db, 'SELECT state, attempts FROM outbox WHERE id = ?', Number(clientRef))[0]
+}
+
+// Each test has a fresh database, whose outbox ids (client-refs) start again at 1.
+function resetMock(): void {
+  mock.heal()
+  mock.requests.length = 0
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('SPEC 5 the outbox survives SIGKILL: never lost, never sent twice', () => {
+  test('killed between commit and send (the invitation queued for a retry) → after restart Vonage accepts it exactly once, also after another kill', { timeout: 30_000 }, async () => {
+    resetMock()
+    const { dir, clientRef, db } = await committedInvitation('12015554001')
+    mock.failNext(1_000, { kind: 'http500' })
+
+    const first = startServer(dir)
+    await eventually(() => mock.requests.some((request) => request.clientRef === clientRef), 10_000)
+    await eventually(() => rowState(db, clientRef)?.state === 'queued' && (rowState(db, clientRef)?.attempts ?? 0) >= 1, 5_000)
+    await kill(first)
+    assert.equal(mock.acceptedCount(clientRef), 0)
+
+    mock.heal()
+    const second = startServer(dir)
+    await eventually(() => mock.acceptedCount(clientRef) === 1, 10_000)
+    await eventually(() => rowState(db, clientRef)?.state === 'sent', 5_000)
+    await kill(second)
+
+    const third = startServer(dir)
+    await third.url
+    await sleep(1_500)
+    await kill(third)
+    assert.equal(mock.acceptedCount(clientRef), 1)
+    assert.equal(rowState(db, clientRef)?.state, 'sent')
+  })
+
+  test('killed while the send was in flight → not sent again after restart (the mock saw it once); a later receipt settles it', { timeout: 30_000 }, async () => {
+    resetMock()
+    const { dir, clientRef, db } = await committedInvitation('12015554002')
+    mock.failNext(1, { kind: 'hang' })
+
+    const first = startServer(dir)
+    await eventually(() => mock.requests.some((request) => request.clientRef === clientRef), 10_000)
+    await kill(first)
+
+    const second = startServer(dir)
+    const url = await second.url
+    await sleep(1_500)
+    const seen = mock.requests.filter((request) => request.clientRef === clientRef).length
+    assert.equal(seen, 1)
+    assert.equal(rowState(db, clientRef)?.state, 'unknown')
+
+    const receipt = await sendWebhook(`${url}/webhooks/sms/status`, { messageId: '0E00000000000001', status: 'delivered', 'err-code': '0', 'client-ref': clientRef }, 'POST-form')
+    assert.equal(receipt.status, 200)
+    assert.equal(rowState(db, clientRef)?.state, 'delivered')
+    await kill(second)
+  })
+})

@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3'
+import type { OutboundKind } from '../../src/domain/optIn.js'
+import type { OutboxMessage } from '../../src/store/schema.js'
+import type { Store } from '../../src/store/store.js'
+import type { MockVonage } from './mockVonage.js'
+import { startTestApp, type TestApp, type TestAppOptions } from './testApp.js'
+
+export const SHORT_CODE = '82453'
+export const WEB = { ip: '127.0.0.1', userAgent: 'node:test' } as const
+/** Alerts are held outside SMS_SEND_WINDOW; tests run at any hour. */
+export const ALL_DAY = 'SMS_SEND_WINDOW=00:00-24:00\n'
+
+/** The real app, sending through the real SDK to `mock` (its signature secret, if any, required on webhooks). */
+export function startVonageApp(mock: MockVonage, options: TestAppOptions = {}): Promise<TestApp> {
+  return startTestApp({ webOptions: ALL_DAY, dispatcher: { pollMs: 50 }, ...options, env: { ...mock.env(), ...options.env } })
+}
+
+let counter = 0
+
+export async function addPatron(store: Store, name = 'Ada Lovelace'): Promise<number> {
+  counter += 1
+  const at = new Date().toISOString()
+  return store.repos.patrons.insert({
+    barcode: `2977700000${String(counter).padStart(4, '0')}`,
+    name,
+    pin_hash: null,
+    email: '',
+    tele1: '',
+    mobile: '',
+    created_at: at,
+    updated_at: at,
+  })
+}
+
+/** Ticks the Opt In box with `mobile` on modpinfo, as the patron would. */
+export async function submitOptIn(app: Pick<TestApp, 'services'>, patronId: number, mobile: string): Promise<void> {
+  const result = await app.services.consent.submitModpinfo(patronId, { email: '', tele1: '', mobile, optin: true, confirm: null }, WEB)
+  if (result.kind !== 'saved') throw new Error(`opt-in not saved: ${JSON.stringify(result)}`)
+}
+
+export async function outboxRow(store: Store, patronId: number, kind: OutboundKind): Promise<OutboxMessage | undefined> {
+  const rows = await store.repos.outbox.listForPatron(patronId)
+  return rows.find((row) => row.kind === kind)
+}
+
+export async function statusOf(app: Pick<TestApp, 'services'>, patronId: number): Promise<string> {
+  return (await app.services.store.repos.registrations.findByPatron(patronId))?.status ?? 'not_opted_in'
+}
+
+/** Reads the app's SQLite file beside it, for rows no repository lists. */
+export function queryDb<T>(file: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+/** Queues an alert straight into the outbox, as the alerts API will (kept simple here). */
+export async function queueAlert(app: TestApp, patronId: number, e164: string, text: string): Promise<number> {
+  const now = app.services.clock()
+  const id = await app.services.store.repos.outbox.enqueue({
+    patron_id: patronId,
+    e164,
+    kind: 'alert',
+    alert_type: 'hold',
+    text,
+    state: 'queued',
+    attempts: 0,
+    next_attempt_ms: now.getTime(),
+    dedupe_key: null,
+    gateway_message_id: null,
+    error: null,
+    delivery_error_code: null,
+    created_at: now.toISOString(),
+    sent_at: null,
+    updated_at: now.toISOString(),
+  })
+  app.services.dispatcher.wake()
+  return id
+}
