@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,30 +8,21 @@ import { silentLogger } from '../../src/logger.js'
 import { buildServices } from '../../src/services/index.js'
 import { sqliteFileFor } from '../../src/store/store.js'
 import { MockVonage, sendWebhook } from '../support/mockVonage.js'
+import { killAllServerProcesses, killServerProcess, startServerProcess, type ServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
 import { addPatron, ALL_DAY, outboxRow, queryDb, submitOptIn } from '../support/vonageApp.js'
 
-const ROOT = new URL('../..', import.meta.url)
-
-interface Server {
-  child: ChildProcess
-  url: Promise<string>
-}
-
 let mock: MockVonage
-const running = new Set<ChildProcess>()
-
 before(async () => {
   mock = await MockVonage.start()
 })
 after(async () => {
-  for (const child of running) child.kill('SIGKILL')
+  killAllServerProcesses()
   await mock.close()
 })
 
 function serverEnv(dir: string): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '',
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: join(dir, 'data'),
@@ -64,31 +54,11 @@ async function committedInvitation(msisdn: string): Promise<{ dir: string; clien
   }
 }
 
-function startServer(dir: string): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: serverEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] })
-  running.add(child)
-  child.on('exit', () => running.delete(child))
-  let output = ''
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += String(chunk)
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1]) resolve(match[1])
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${output}`)))
-  })
-  url.catch(() => {})
-  return { child, url }
+function startServer(dir: string): ServerProcess {
+  return startServerProcess(serverEnv(dir))
 }
 
-async function kill(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return
-  const exited = new Promise((resolve) => server.child.once('exit', resolve))
-  server.child.kill('SIGKILL')
-  await exited
-}
+const kill = (server: ServerProcess) => killServerProcess(server)
 
 function rowState(db: string, clientRef: string): { state: string; attempts: number } | undefined {
   return queryDb<{ state: string; attempts: number }>(db, 'SELECT state, attempts FROM outbox WHERE id = ?', Number(clientRef))[0]

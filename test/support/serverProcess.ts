@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+
+const ROOT = new URL('../..', import.meta.url)
+
+export interface ServerProcess {
+  child: ChildProcess
+  /** Resolves with the URL the server printed once it listens. */
+  url: Promise<string>
+  output(): string
+}
+
+const running = new Set<ChildProcess>()
+
+/** The real server (`src/server.ts`) as a child process, as `npm start` runs it. */
+export function startServerProcess(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  child.on('exit', () => running.delete(child))
+  let output = ''
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += String(chunk)
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${output}`)))
+  })
+  url.catch(() => {})
+  return { child, url, output: () => output }
+}
+
+export async function killServerProcess(server: ServerProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return
+  const exited = new Promise((resolve) => server.child.once('exit', resolve))
+  server.child.kill(signal)
+  await exited
+}
+
+/** For an `after` hook: no child outlives its test file. */
+export function killAllServerProcesses(): void {
+  for (const child of running) child.kill('SIGKILL')
+}
