@@ -13,6 +13,8 @@ const root = new URL('..', import.meta.url).pathname
 const PATRONS = Number(process.env.BENCH_PATRONS ?? 1_000_000)
 const REGISTERED = Number(process.env.BENCH_REGISTERED ?? 100_000)
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
+/** BENCH_ONLY=dispatch,import runs just those scenarios (the baseline always runs). */
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? null
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`)
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
 
   const results: ScenarioResult[] = []
   const run = async (name: string, scenario: () => Promise<ScenarioResult>) => {
+    if (ONLY && !ONLY.some((only) => name.includes(only))) return
     log(`${name} …`)
     try {
       const result = await scenario()
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
   })
   await run('modpinfo GET', () => benchModpinfo({ dataDir, base, durationSeconds: DURATION, startPortal }))
   await run('inbound webhooks', () => benchWebhooks({ dataDir, base, durationSeconds: DURATION, registered: REGISTERED, startPortal }))
-  await run('outbox dispatch', () => benchDispatch({ root, registered: REGISTERED }))
+  await run('outbox dispatch', () => benchDispatch({ registered: Math.min(REGISTERED, 20_000), startPortal }))
   await run('patrons import', () => benchImport({ root, rows: PATRONS }))
 
   const table = [
