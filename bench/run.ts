@@ -70,7 +70,8 @@ async function main(): Promise<void> {
       results.push(result)
       log(`  ${result.summary}`)
     } catch (error) {
-      results.push({ name, summary: `failed: ${error instanceof Error ? error.message : String(error)}`, rows: [], ok: false })
+      const reason = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)
+      results.push({ name, summary: `failed: ${reason}`, rows: [[name, '', '', '', '', '', '', `failed: ${reason}`]], ok: false })
       log(`  failed: ${error instanceof Error ? error.stack : String(error)}`)
     }
   }
