@@ -2,18 +2,15 @@ import { formatProblem } from '../config/confFile.js'
 import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configFiles.js'
 import { readEnv, type Env } from '../config/env.js'
 import { openStore, type Store } from '../store/store.js'
+import { CliError } from './cliError.js'
 
-/** A mistake the user can fix: printed as one clear message, exit code 1. */
-export class CliError extends Error {
-  override name = 'CliError'
-}
 
 // The CLI reads the same environment as the server (DATA_DIR, DATABASE_URL, MESSAGES_CONF,
 // WEB_OPTIONS) and opens the same database; WAL and busy_timeout let it run beside the server.
 export class CliContext {
   #store: Store | null = null
 
-  constructor(readonly env: Env = readEnv()) {}
+  constructor(readonly env: Env = readEnv(process.env, process.cwd(), { for: 'cli' })) {}
 
   get configPaths(): ConfigPaths {
     return { messagesConf: this.env.messagesConf, webOptions: this.env.webOptions }
@@ -45,10 +42,4 @@ export async function withContext<T>(work: (context: CliContext) => Promise<T>):
   } finally {
     await context.close()
   }
-}
-
-/** Writes to stdout, waiting when the reader (a pipe, a file) is slower than we are. */
-export async function writeOut(text: string): Promise<void> {
-  if (process.stdout.write(text)) return
-  await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
 }

@@ -35,8 +35,12 @@ export class EnvError extends Error {
 
 type Source = Readonly<Record<string, string | undefined>>
 
-export function readEnv(source: Source = process.env, cwd = process.cwd()): Env {
-  const production = source.NODE_ENV === 'production'
+/**
+ * Reads and checks the environment. The CLI (`for: 'cli'`) shares the paths and database
+ * settings but serves no web requests, so the server's production refusals do not apply to it.
+ */
+export function readEnv(source: Source = process.env, cwd = process.cwd(), options: { for: 'server' | 'cli' } = { for: 'server' }): Env {
+  const production = source.NODE_ENV === 'production' && options.for === 'server'
   const value = (name: string): string | undefined => {
     const raw = source[name]?.trim()
     return raw ? raw : undefined

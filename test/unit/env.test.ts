@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { EnvError, readEnv } from '../../src/config/env.js'
+
+const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), SMS_GATEWAY: 'simulator' }
+
+describe('environment (SPEC 1)', () => {
+  test('development defaults: port 3000 on 127.0.0.1, the simulator, demo data, ./data', () => {
+    const env = readEnv({}, '/srv/webpac')
+    assert.equal(env.port, 3000)
+    assert.equal(env.host, '127.0.0.1')
+    assert.equal(env.smsGateway, 'simulator')
+    assert.equal(env.seedDemo, true)
+    assert.equal(env.dataDir, '/srv/webpac/data')
+    assert.equal(env.messagesConf, '/srv/webpac/messages.conf')
+  })
+
+  const refusals: Array<[string, Record<string, string>, RegExp]> = [
+    ['without SESSION_SECRET', { ...PRODUCTION, SESSION_SECRET: '' }, /SESSION_SECRET/],
+    ['without an explicit SMS_GATEWAY', { ...PRODUCTION, SMS_GATEWAY: '' }, /SMS_GATEWAY/],
+    ['with SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
+    ['with vonage but no signature secret', { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }, /VONAGE_SIGNATURE_SECRET/],
+  ]
+  for (const [when, source, names] of refusals) {
+    test(`NODE_ENV=production refuses to start ${when}, in one line naming what is missing`, () => {
+      assert.throws(() => readEnv(source), (error: unknown) => error instanceof EnvError && names.test(error.message) && !error.message.includes('\n'))
+    })
+  }
+
+  test('production never seeds demo data, and accepts the simulator only when asked for by name', () => {
+    const env = readEnv(PRODUCTION)
+    assert.equal(env.seedDemo, false)
+    assert.equal(env.smsGateway, 'simulator')
+  })
+
+  test('bad values are refused with the variable named: PORT, SMS_GATEWAY, VONAGE_SIGNATURE_METHOD', () => {
+    assert.throws(() => readEnv({ PORT: 'eighty' }), /PORT/)
+    assert.throws(() => readEnv({ SMS_GATEWAY: 'twilio' }), /SMS_GATEWAY/)
+    assert.throws(() => readEnv({ SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_SIGNATURE_METHOD: 'sha3' }), /VONAGE_SIGNATURE_METHOD/)
+  })
+
+  test('the webpac CLI shares the paths but not the web server refusals: no SESSION_SECRET needed in production', () => {
+    const env = readEnv({ NODE_ENV: 'production', DATA_DIR: '/var/lib/webpac' }, '/', { for: 'cli' })
+    assert.equal(env.dataDir, '/var/lib/webpac')
+  })
+})
