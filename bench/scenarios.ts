@@ -40,7 +40,7 @@ async function logIn(url: string, barcode: string, pin: string): Promise<{ cooki
     body: new URLSearchParams({ code: barcode, pin, _csrf: csrf }),
   })
   const location = response.headers.get('location')
-  if (response.status !== 302 || !location) throw new Error(`login failed with ${response.status}`)
+  if (response.status !== 303 || !location) throw new Error(`login failed with ${response.status}`)
   return { cookie: cookieFrom(response), location }
 }
 

@@ -110,23 +110,10 @@ export class AlertService {
       // The rolling 24 h window: the older alert gives up the key (keeping a trace of it).
       if (earlier) await repos.outbox.update(earlier.id, { dedupe_key: `${key}:${earlier.id}` })
       const at = now.toISOString()
-      const id = await repos.outbox.enqueue({
-        patron_id: patron.id,
-        e164: registration.e164,
-        kind: 'alert',
-        alert_type: request.type,
-        text: request.text,
-        state: 'queued',
-        attempts: 0,
-        next_attempt_ms: now.getTime(),
-        dedupe_key: key,
-        gateway_message_id: null,
-        error: null,
-        delivery_error_code: null,
-        created_at: at,
-        sent_at: null,
-        updated_at: at,
-      })
+      const id = await repos.outbox.enqueue(
+        { patron_id: patron.id, e164: registration.e164, kind: 'alert', alert_type: request.type, text: request.text, dedupe_key: key },
+        now,
+      )
       const row = await repos.outbox.findById(id)
       if (!row) throw new Error(`outbox row ${id} vanished inside its own transaction`)
       return { kind: 'queued', row }

@@ -509,24 +509,7 @@ export class ConsentService {
   }
 
   private async enqueue(repos: Repositories, patronId: number | null, e164: string, kind: OutboundKind, text: string): Promise<number> {
-    const now = this.clock()
-    return repos.outbox.enqueue({
-      patron_id: patronId,
-      e164,
-      kind,
-      alert_type: null,
-      text,
-      state: 'queued',
-      attempts: 0,
-      next_attempt_ms: now.getTime(),
-      dedupe_key: null,
-      gateway_message_id: null,
-      error: null,
-      delivery_error_code: null,
-      created_at: now.toISOString(),
-      sent_at: null,
-      updated_at: now.toISOString(),
-    })
+    return repos.outbox.enqueue({ patron_id: patronId, e164, kind, text }, this.clock())
   }
 
   private async requirePatron(repos: Repositories, patronId: number): Promise<Patron> {

@@ -1,12 +1,30 @@
 import type { Kysely } from 'kysely'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
 
+export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
+
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  async enqueue(message: NewOutboxMessage): Promise<number> {
-    const row = await this.db.insertInto('outbox').values(message).returning('id').executeTakeFirstOrThrow()
-    return row.id
+  /** Queues a message to go out now (the dispatcher holds alerts for the send window). */
+  async enqueue(message: QueuedMessage, now: Date): Promise<number> {
+    const at = now.toISOString()
+    const row: NewOutboxMessage = {
+      alert_type: null,
+      dedupe_key: null,
+      ...message,
+      state: 'queued',
+      attempts: 0,
+      next_attempt_ms: now.getTime(),
+      gateway_message_id: null,
+      error: null,
+      delivery_error_code: null,
+      created_at: at,
+      sent_at: null,
+      updated_at: at,
+    }
+    const inserted = await this.db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow()
+    return inserted.id
   }
 
   findById(id: number): Promise<OutboxMessage | undefined> {

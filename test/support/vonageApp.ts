@@ -59,24 +59,7 @@ export function queryDb<T>(file: string, sql: string, ...params: unknown[]): T[]
 
 /** Queues an alert straight into the outbox, as the alerts API will (kept simple here). */
 export async function queueAlert(app: TestApp, patronId: number, e164: string, text: string): Promise<number> {
-  const now = app.services.clock()
-  const id = await app.services.store.repos.outbox.enqueue({
-    patron_id: patronId,
-    e164,
-    kind: 'alert',
-    alert_type: 'hold',
-    text,
-    state: 'queued',
-    attempts: 0,
-    next_attempt_ms: now.getTime(),
-    dedupe_key: null,
-    gateway_message_id: null,
-    error: null,
-    delivery_error_code: null,
-    created_at: now.toISOString(),
-    sent_at: null,
-    updated_at: now.toISOString(),
-  })
+  const id = await app.services.store.repos.outbox.enqueue({ patron_id: patronId, e164, kind: 'alert', alert_type: 'hold', text }, app.services.clock())
   app.services.dispatcher.wake()
   return id
 }
