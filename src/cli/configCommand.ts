@@ -1,10 +1,9 @@
 import { byLine, formatProblem } from '../config/confFile.js'
-import { readConfig } from '../config/configFiles.js'
-import type { CliContext } from './cliContext.js'
+import { readConfig, type ConfigPaths } from '../config/configFiles.js'
 
 /** `webpac config check` (SPEC 2): both files, every error with its line; exit code 1 on any error. */
-export function configCheckCommand(context: CliContext): number {
-  const { files } = readConfig(context.configPaths)
+export function configCheckCommand(paths: ConfigPaths): number {
+  const { files } = readConfig(paths)
   let errors = 0
   for (const state of [files.messagesConf, files.webOptions]) {
     errors += state.errors.length

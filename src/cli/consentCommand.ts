@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander'
 import { consentCsv } from '../services/consentExport.js'
-import { writeOut, type CliContext } from './cliContext.js'
+import type { CliContext } from './cliContext.js'
+import { writeOut } from './output.js'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const FLUSH_AT = 64 * 1024

@@ -1,18 +1,22 @@
 import { Command, CommanderError, Option } from 'commander'
 import { ConfigError } from '../config/configFiles.js'
-import { EnvError } from '../config/env.js'
+import { EnvError, readEnv } from '../config/env.js'
 import { DomainError } from '../services/errors.js'
-import { apiKeyCreateCommand } from './apiKeyCommand.js'
-import { CliError, CliContext, withContext } from './cliContext.js'
-import { configCheckCommand } from './configCommand.js'
-import { consentExportCommand, parseSince } from './consentCommand.js'
-import { deleteCommand, importCommand } from './patronCommands.js'
-import { staffAddCommand } from './staffCommand.js'
+import type { CliContext } from './cliContext.js'
+import { CliError } from './cliError.js'
+import { parseSince } from './consentCommand.js'
 
 // Exit codes: 0 done, 1 a mistake the user can fix (the message says which), 2 wrong usage.
 const EXIT_OK = 0
 const EXIT_USER_ERROR = 1
 const EXIT_USAGE = 2
+
+// Commands load their modules (the database layer above all) only when they run, so help,
+// usage errors and `config check` answer at once.
+async function inContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+  const { withContext } = await import('./cliContext.js')
+  return withContext(work)
+}
 
 function program(): Command {
   const webpac = new Command('webpac')
@@ -26,13 +30,17 @@ function program(): Command {
     .description('add patrons from a CSV file with the header barcode,name,pin,email,mobile (existing barcodes are skipped)')
     .argument('<file>', 'the CSV file')
     .action(async (file: string) => {
-      process.exitCode = await withContext((context) => importCommand(context, file))
+      const { importCommand } = await import('./patronCommands.js')
+      process.exitCode = await inContext((context) => importCommand(context, file))
     })
   patrons
     .command('delete')
     .description('delete a patron record: silent SMS opt-out, queued messages cancelled, consent history kept')
     .argument('<barcode>', "the patron's barcode")
-    .action((barcode: string) => withContext((context) => deleteCommand(context, barcode)))
+    .action(async (barcode: string) => {
+      const { deleteCommand } = await import('./patronCommands.js')
+      await inContext((context) => deleteCommand(context, barcode))
+    })
 
   webpac
     .command('staff')
@@ -40,7 +48,10 @@ function program(): Command {
     .command('add')
     .description('create a staff account, or set a new password (read from a prompt, or the first line of stdin)')
     .argument('<user>', 'the username')
-    .action((user: string) => withContext((context) => staffAddCommand(context, user)))
+    .action(async (user: string) => {
+      const { staffAddCommand } = await import('./staffCommand.js')
+      await inContext((context) => staffAddCommand(context, user))
+    })
 
   webpac
     .command('apikey')
@@ -48,15 +59,20 @@ function program(): Command {
     .command('create')
     .description('create an API key and print it once (only its hash is stored)')
     .argument('<name>', 'what the key is for, e.g. sierra-notices')
-    .action((name: string) => withContext((context) => apiKeyCreateCommand(context, name)))
+    .action(async (name: string) => {
+      const { apiKeyCreateCommand } = await import('./apiKeyCommand.js')
+      await inContext((context) => apiKeyCreateCommand(context, name))
+    })
 
   webpac
     .command('config')
     .description('the configuration files')
     .command('check')
     .description('validate messages.conf and webpub.def; exit code 1 with every error and its line')
-    .action(() => {
-      process.exitCode = configCheckCommand(new CliContext())
+    .action(async () => {
+      const { configCheckCommand } = await import('./configCommand.js')
+      const env = readEnv()
+      process.exitCode = configCheckCommand({ messagesConf: env.messagesConf, webOptions: env.webOptions })
     })
 
   webpac
@@ -65,7 +81,10 @@ function program(): Command {
     .command('export')
     .description('write every consent event as CSV to stdout, oldest first')
     .addOption(new Option('--since <date>', 'only events at or after this date (YYYY-MM-DD, UTC) or time (ISO 8601)').argParser(parseSince))
-    .action((options: { since?: string }) => withContext((context) => consentExportCommand(context, options.since ?? null)))
+    .action(async (options: { since?: string }) => {
+      const { consentExportCommand } = await import('./consentCommand.js')
+      await inContext((context) => consentExportCommand(context, options.since ?? null))
+    })
 
   return webpac
 }

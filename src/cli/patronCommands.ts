@@ -3,7 +3,8 @@ import { silentLogger } from '../logger.js'
 import { ConsentService } from '../services/consentService.js'
 import { importPatrons } from '../services/patronImport.js'
 import { statusView } from '../web/viewModels/smsStatus.js'
-import { CliError, type CliContext } from './cliContext.js'
+import type { CliContext } from './cliContext.js'
+import { CliError } from './cliError.js'
 import { ImportReporter } from './importProgress.js'
 
 /** `webpac patrons import FILE.csv`; exit code 1 when any row was rejected (the good ones are in). */

@@ -1,4 +1,4 @@
-import { CliError } from './cliContext.js'
+import { CliError } from './cliError.js'
 
 const CTRL_C = '\u0003'
 const CTRL_D = '\u0004'
