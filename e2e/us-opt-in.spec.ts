@@ -3,7 +3,7 @@ import { LoginPage } from './pages/LoginPage.js'
 import { ModpinfoPage } from './pages/ModpinfoPage.js'
 import { SimulatorPage } from './pages/SimulatorPage.js'
 import { expect, test } from './support/portal.js'
-import { messages, texts } from './support/texts.js'
+import { escapeRegExp, messages, texts } from './support/texts.js'
 
 const ada = DEMO_PATRONS[0]!
 const ADA_MOBILE = '+12015550123'
@@ -25,7 +25,7 @@ test('SPEC 4.3 US opt-in: a valid number with Opt In is Pending with an invitati
 
   const simulator = new SimulatorPage(page)
   await simulator.goto(ADA_MOBILE)
-  await expect(simulator.received()).toHaveText([new RegExp(escape(texts.invitation))])
+  await expect(simulator.received()).toHaveText([new RegExp(escapeRegExp(texts.invitation))])
   await simulator.reply('Yes')
 
   await expect(simulator.received()).toHaveCount(2)
@@ -46,6 +46,3 @@ test('SPEC 4.3 US opt-in: a valid number with Opt In is Pending with an invitati
   ])
 })
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}

@@ -23,3 +23,8 @@ export const texts = {
   help: smsText(config, 'help', ''),
   terms: termsText(config),
 }
+
+/** For matching a configured text inside a longer one. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

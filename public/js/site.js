@@ -1,5 +1,6 @@
-// Every page. When a form comes back with errors, focus starts on the error summary, so keyboard
-// and screen reader users hear what to fix first; its links then move focus into the field itself.
+// Every page. Focus starts where the news is: on the error summary when a form comes back with
+// errors (its links then move focus into the field itself), else on a one-time notice such as
+// "Patron information updated", so keyboard and screen reader users hear it first.
 const summary = document.querySelector('.error-summary')
 if (summary instanceof HTMLElement) {
   summary.focus()
@@ -12,4 +13,7 @@ if (summary instanceof HTMLElement) {
     const label = document.querySelector(`label[for="${field.id}"]`)
     ;(label || field).scrollIntoView({ block: 'start' })
   })
+} else {
+  const notice = document.querySelector('[data-focus-on-load]')
+  if (notice instanceof HTMLElement) notice.focus()
 }

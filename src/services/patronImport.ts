@@ -132,6 +132,7 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
   let columns: Map<Column, number> | null = null
   let batch: Candidate[] = []
   let warned = new Map<number, string>()
+  const seenInBatch = new Map<string, number>()
 
   const flush = async () => {
     const { imported, duplicates } = await insertBatch(store, batch, hashConcurrency, clock)
@@ -152,9 +153,9 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
     batch = []
     problems = []
     warned = new Map()
+    seenInBatch.clear()
   }
 
-  const seenInBatch = new Map<string, number>()
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const line = info.lines - newlinesIn(record)
     lastLine = info.lines
@@ -162,6 +163,8 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
       columns = headerColumns(record)
       continue
     }
+    // Problems count too: a file of nothing but bad rows must not pile them up in memory.
+    if (batch.length + problems.length >= batchSize) await flush()
     progress.rows += 1
     if (record.length !== columns.size) {
       reject(line, `expected ${columns.size} fields (${IMPORT_COLUMNS.join(',')}), found ${record.length}`)
@@ -182,10 +185,6 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
     seenInBatch.set(checked.patron.barcode, line)
     if (checked.warning) warned.set(line, checked.warning)
     batch.push({ line, ...checked.patron })
-    if (batch.length >= batchSize) {
-      await flush()
-      seenInBatch.clear()
-    }
   }
   if (!columns) throw new ImportFileError(`the file is empty: its first line must be the header ${IMPORT_COLUMNS.join(',')}`)
   await flush()

@@ -53,6 +53,13 @@ describe('security (SECURITY.md)', () => {
     assert.equal((await app.services.store.repos.patrons.findById(patron.id))?.email, '')
   })
 
+  test('pages without a form set no session cookie (no session is made for a passer-by)', async () => {
+    for (const path of ['/no-such-page', '/healthz', '/css/site.css']) {
+      const response = await fetch(`${app.url}${path}`)
+      assert.equal(response.headers.get('set-cookie'), null, path)
+    }
+  })
+
   test('session fixation: the session id changes at login', async () => {
     const client = new WebClient(app.url)
     await client.get('/patroninfo')

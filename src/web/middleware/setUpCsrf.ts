@@ -16,12 +16,13 @@ function matches(sent: unknown, expected: string | undefined): boolean {
 }
 
 /**
- * Synchronizer-token CSRF protection for every form. The token is made only when a page
- * renders a form (`csrfToken` is a lazy local), so pages without forms create no session.
+ * Synchronizer-token CSRF protection for every form. Templates call `csrfToken()`: the token
+ * (and with it a session) is made only when a page renders a form, so a page without one
+ * never creates or writes a session.
  */
 export function setUpCsrf(): RequestHandler {
   return (req, res, next) => {
-    Object.defineProperty(res.locals, 'csrfToken', { get: () => sessionToken(req), enumerable: true, configurable: true })
+    res.locals.csrfToken = () => sessionToken(req)
     if (SAFE_METHODS.has(req.method)) return next()
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf
     if (matches(sent, req.session.csrfToken)) return next()

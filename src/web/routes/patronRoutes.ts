@@ -61,11 +61,10 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
     next()
   })
 
-  const home = (req: Request, res: Response) => {
+  router.get('/', (req, res) => {
     const patronId = currentPatron(req)
     res.redirect(patronId === null ? LOGIN_PATH : topPath(patronId))
-  }
-  router.get('/', home)
+  })
 
   router.get(LOGIN_PATH, (req, res) => {
     const patronId = currentPatron(req)

@@ -14,6 +14,7 @@ import { statusView } from '../viewModels/smsStatus.js'
 
 export const STAFF_CONFIG_PATH = '/staff/config'
 const MAX_NUMBER_INPUT = 40
+const MAX_BARCODE_INPUT = 64
 
 /**
  * The config editor posts whole files, far over the 16 KB every other form is held to; it is
@@ -48,7 +49,7 @@ function patronIdParam(req: Request): number | null {
 
 // SPEC 6: the staff console. Thin handlers: read the form, call a staff service, redirect
 // after a POST (with a one-time notice) or render a view model.
-export function staffRoutes({ staff, config, clock }: Pick<Services, 'staff' | 'config' | 'clock'>): Router {
+export function staffRoutes({ staff, config, clock, log }: Pick<Services, 'staff' | 'config' | 'clock' | 'log'>): Router {
   const router = Router()
   const { auth, search, console: records, configEditor } = staff
 
@@ -121,7 +122,7 @@ export function staffRoutes({ staff, config, clock }: Pick<Services, 'staff' | '
   })
 
   router.get('/staff/history', async (req, res) => {
-    const barcode = queryText(req.query.barcode).trim()
+    const barcode = queryText(req.query.barcode).trim().slice(0, MAX_BARCODE_INPUT)
     const { patron, events } = barcode === '' ? { patron: null, events: [] } : await records.historyForBarcode(barcode)
     res.render('staff/history', {
       title: `Consent history: ${barcode}`,
@@ -241,6 +242,7 @@ export function staffRoutes({ staff, config, clock }: Pick<Services, 'staff' | '
     const result = configEditor.save(name, text, field(req.body, 'version'))
     switch (result.kind) {
       case 'saved':
+        log.info({ staffUser: res.locals.staffUser, file: name }, 'config file saved from the staff console')
         req.session.flash = `${name} was saved and is in force now.${result.warnings.length > 0 ? ' It has warnings: see below.' : ''}`
         return res.redirect(303, STAFF_CONFIG_PATH)
       case 'invalid':

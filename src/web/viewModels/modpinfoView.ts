@@ -68,9 +68,11 @@ export function modpinfoPage(
   options: { form?: FormValues; errors?: FieldError[]; updated?: boolean } = {},
 ): ModpinfoPage {
   const errors = options.errors ?? []
+  const updated = options.updated === true && errors.length === 0
   const { messages, webOptions } = config
   return {
-    title: errors.length > 0 ? 'Error: Modify Personal Information' : 'Modify Personal Information',
+    // The title is the first thing a screen reader says on arrival: it carries the outcome too.
+    title: errors.length > 0 ? 'Error: Modify Personal Information' : updated ? 'Updated: Modify Personal Information' : 'Modify Personal Information',
     action: modpinfoPath(view.patron.id),
     topHref: `/patroninfo/${view.patron.id}/top`,
     patronName: view.patron.name,
@@ -86,7 +88,7 @@ export function modpinfoPage(
     phoneWarn: webOptions.phoneWarn,
     errors,
     fieldErrors: Object.fromEntries(errors.map((error) => [error.field, error.message])),
-    updated: options.updated === true && errors.length === 0,
+    updated,
     autoOptOut: view.autoOptedOut ? messages.SMS_ERR_AUTO_OPTOUT : null,
     history: historyRows(view.history, messages, webOptions.timezone),
   }
