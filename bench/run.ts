@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { load, type LoadResult } from './lib/load.js'
 import { startServer, type RunningServer } from './lib/processes.js'
+import { productionEnv } from './env.js'
 import { seedDatabase } from './lib/seedDatabase.js'
 import { benchDispatch, benchImport, benchModpinfo, benchWebhooks, type ScenarioResult } from './scenarios.js'
 
@@ -29,22 +30,8 @@ async function baseline(): Promise<LoadResult> {
   }
 }
 
-export function productionEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    SESSION_SECRET: 'bench-session-secret-bench-session-secret',
-    SMS_GATEWAY: 'simulator',
-    MESSAGES_CONF: join(root, 'messages.conf'),
-    WEB_OPTIONS: join(root, 'webpub.def'),
-    LOG_LEVEL: 'warn',
-    ...extra,
-  }
-}
-
-export function startPortal(dataDir: string, extra: Record<string, string> = {}): Promise<RunningServer> {
-  return startServer([join(root, 'dist/server.js')], productionEnv(dataDir, extra))
+function startPortal(dataDir: string, extra: Record<string, string> = {}): Promise<RunningServer> {
+  return startServer([join(root, 'dist/server.js')], productionEnv(root, dataDir, extra))
 }
 
 async function main(): Promise<void> {

@@ -24,13 +24,13 @@ interface PortalScenario {
 
 // Production cookies are Secure; the portal trusts X-Forwarded-Proto from loopback, as it
 // would from a TLS-terminating proxy on the same host.
-const HTTPS = { 'x-forwarded-proto': 'https' }
+export const HTTPS = { 'x-forwarded-proto': 'https' }
 
 function cookieFrom(response: Response): string {
   return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
 }
 
-async function logIn(url: string, barcode: string, pin: string): Promise<{ cookie: string; location: string }> {
+export async function logIn(url: string, barcode: string, pin: string): Promise<{ cookie: string; location: string }> {
   const page = await fetch(`${url}/patroninfo`, { headers: HTTPS })
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? ''
   const response = await fetch(`${url}/patroninfo`, {

@@ -6,6 +6,7 @@ import { setUpCsrf } from './web/middleware/setUpCsrf.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
+import { setUpViews } from './web/setUpViews.js'
 import { API_PREFIX, apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
 import { patronRoutes } from './web/routes/patronRoutes.js'
@@ -22,9 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 export function createApp(services: Services): Express {
   const production = services.env.production
   const app = express()
-  app.set('view engine', 'ejs')
-  app.set('views', `${root}views`)
-  app.set('view cache', true)
+  setUpViews(app, `${root}views`, production)
   app.set('trust proxy', 'loopback')
   app.disable('x-powered-by')
 
@@ -34,7 +33,10 @@ export function createApp(services: Services): Express {
   app.use(STAFF_CONFIG_PATH, staffConfigBody())
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
   app.use(express.json({ limit: '16kb' }))
-  app.use(express.static(`${root}public`, { maxAge: production ? '1h' : 0, index: false }))
+  // Mounted on its own folders only, so other requests never stat the file system.
+  for (const folder of ['css', 'js']) {
+    app.use(`/${folder}`, express.static(`${root}public/${folder}`, { maxAge: production ? '1h' : 0, index: false }))
+  }
 
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))

@@ -166,16 +166,17 @@ export class ConsentService {
 
   /** The patron's SMS status and history, after applying SPEC 4.5 if the record changed. */
   async patronView(patronId: number): Promise<PatronSmsView> {
-    await this.reconcile(patronId, { channel: 'system' })
-    const patron = await this.store.repos.patrons.findById(patronId)
-    if (!patron) throw new NotFoundError('Patron')
-    let registration = await this.store.repos.registrations.findByPatron(patronId)
-    // SPEC 4.3: an unanswered invitation is Rejected once it is overdue, even if the periodic
-    // expiry job has not run yet, so the patron never sees a stale Pending.
+    let { patron, registration } = await this.patronWithRegistration(patronId)
+    // Writes only when something is due: SPEC 4.5 (the record's number changed) or SPEC 4.3
+    // (an unanswered invitation is overdue, even if the periodic expiry job has not run yet,
+    // so the patron never sees a stale Pending). A plain page view only reads.
     const cutoff = this.expiryCutoff()
-    if (registration?.status === 'pending_optin' && (registration.invited_at ?? '') < cutoff) {
+    if (registration && this.numberLeftRecord(patron, registration)) {
+      await this.reconcile(patronId, { channel: 'system' })
+      ;({ patron, registration } = await this.patronWithRegistration(patronId))
+    } else if (registration?.status === 'pending_optin' && (registration.invited_at ?? '') < cutoff) {
       await this.expireInvitation(patronId, cutoff)
-      registration = await this.store.repos.registrations.findByPatron(patronId)
+      ;({ patron, registration } = await this.patronWithRegistration(patronId))
     }
     const history = await this.store.repos.consent.listForPatron(patronId)
     const status = registration?.status ?? 'not_opted_in'
@@ -189,22 +190,28 @@ export class ConsentService {
     }
   }
 
+  private async patronWithRegistration(patronId: number): Promise<{ patron: Patron; registration: Registration | undefined }> {
+    const patron = await this.store.repos.patrons.findById(patronId)
+    if (!patron) throw new NotFoundError('Patron')
+    return { patron, registration: await this.store.repos.registrations.findByPatron(patronId) }
+  }
+
+  private numberLeftRecord(patron: Patron, registration: Registration): boolean {
+    if (!holdsNumber(registration.status) || !registration.e164) return false
+    return !recordMatchesNumber(patron.mobile, registration.e164, this.config().webOptions.country)
+  }
+
   /**
    * SPEC 4.5: when the record's number no longer matches the registered one — whoever
    * changed it, through whatever door — the registration ends, silently.
    */
   async reconcile(patronId: number, source: EventSource): Promise<void> {
-    const registration = await this.store.repos.registrations.findByPatron(patronId)
-    if (!registration || !holdsNumber(registration.status) || !registration.e164) return
-    const patron = await this.store.repos.patrons.findById(patronId)
-    if (!patron || recordMatchesNumber(patron.mobile, registration.e164, this.config().webOptions.country)) return
     await this.store.transaction(async (repos) => {
-      const current = await repos.registrations.findByPatron(patronId)
-      const record = await repos.patrons.findById(patronId)
-      if (!current || !record || !current.e164 || !holdsNumber(current.status)) return
-      if (recordMatchesNumber(record.mobile, current.e164, this.config().webOptions.country)) return
-      const event: OptInEvent = { type: record.mobile.trim() === '' ? 'mobile_removed' : 'number_changed' }
-      await this.apply(repos, record, current, event, source)
+      const registration = await repos.registrations.findByPatron(patronId)
+      const patron = await repos.patrons.findById(patronId)
+      if (!registration || !patron || !this.numberLeftRecord(patron, registration)) return
+      const event: OptInEvent = { type: patron.mobile.trim() === '' ? 'mobile_removed' : 'number_changed' }
+      await this.apply(repos, patron, registration, event, source)
     })
   }
 

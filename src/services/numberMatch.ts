@@ -1,4 +1,4 @@
-import type { CountryCode } from 'libphonenumber-js'
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js'
 import { checkMobileNumber, digitsOf } from '../domain/phone.js'
 
 /**
@@ -9,7 +9,9 @@ import { checkMobileNumber, digitsOf } from '../domain/phone.js'
 export function recordMatchesNumber(mobile: string, e164: string, country: CountryCode): boolean {
   const digits = digitsOf(mobile)
   if (digits === '') return false
-  if (digits === e164.slice(1)) return true
+  // The common cases, without a parse: typed in full international form, or the national
+  // number without a trunk prefix (every NANP number) after the country's calling code.
+  if (digits === e164.slice(1) || `+${getCountryCallingCode(country)}${digits}` === e164) return true
   const check = checkMobileNumber(mobile, country)
   if (check.ok) return check.e164 === e164
   return digits.length >= 10 && e164.endsWith(digits)

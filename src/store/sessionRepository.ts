@@ -22,10 +22,6 @@ export class SessionRepository {
       .execute()
   }
 
-  async touch(sid: string, expiresMs: number): Promise<void> {
-    await this.db.updateTable('sessions').set({ expires_ms: expiresMs }).where('sid', '=', sid).execute()
-  }
-
   async destroy(sid: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('sid', '=', sid).execute()
   }

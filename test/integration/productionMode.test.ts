@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js'
 import { openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
 import { errorHandler } from '../../src/web/errorHandler.js'
 import { setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
+import { setUpViews } from '../../src/web/setUpViews.js'
 import { MockVonage } from '../support/mockVonage.js'
 import { queryDb } from '../support/vonageApp.js'
 
@@ -131,8 +132,7 @@ describe('SPEC 1 NODE_ENV=production with everything set', () => {
 describe('SPEC 7 no stack trace reaches a browser in production', () => {
   function appWith(production: boolean): Express {
     const app = express()
-    app.set('view engine', 'ejs')
-    app.set('views', join(ROOT, 'views'))
+    setUpViews(app, join(ROOT, 'views'), production)
     app.get('/boom', () => {
       throw new Error('secret internals at /srv/webpac/src/services/consentService.ts')
     })

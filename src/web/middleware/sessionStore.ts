@@ -7,6 +7,8 @@ type Callback = (error?: unknown) => void
 
 // Sessions live in the portal's own database, so every node of a deployment sees them and a
 // restart logs nobody out. Expired rows are swept by the housekeeping job, not per request.
+// No touch(): sessions end a fixed hour after they began (the cookie is not rolling either),
+// so a page view reads the session and never writes it.
 export class DatabaseSessionStore extends session.Store {
   constructor(private readonly sessions: SessionRepository, private readonly now: () => number = Date.now) {
     super()
@@ -21,10 +23,6 @@ export class DatabaseSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
     this.sessions.set(sid, JSON.stringify(data), this.expiresAt(data)).then(() => callback?.(), (error: unknown) => callback?.(error))
-  }
-
-  override touch(sid: string, data: session.SessionData, callback?: Callback): void {
-    this.sessions.touch(sid, this.expiresAt(data)).then(() => callback?.(), (error: unknown) => callback?.(error))
   }
 
   override destroy(sid: string, callback?: Callback): void {

@@ -28,7 +28,17 @@ function formatter(timeZone: string, part: 'date' | 'time'): Intl.DateTimeFormat
   return format
 }
 
+const formattedPhones = new Map<string, string>()
+const MAX_FORMATTED_PHONES = 10_000
+
 /** +12015550123 → "+1 201 555 0123": grouped so it can be read (and read aloud) at a glance. */
 export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
+  // Parsing costs more than the rest of a page's view model; the same numbers recur.
+  let formatted = formattedPhones.get(e164)
+  if (formatted === undefined) {
+    formatted = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
+    if (formattedPhones.size >= MAX_FORMATTED_PHONES) formattedPhones.clear()
+    formattedPhones.set(e164, formatted)
+  }
+  return formatted
 }
