@@ -38,6 +38,13 @@ export type ModpinfoResult =
   | { kind: 'invalid'; errors: FieldError[] }
   | { kind: 'confirm'; confirm: 'optout' | 'phone' }
 
+/** One send as the dispatcher saw it: the row, what the gateway said, and when to try again. */
+export interface SendOutcome {
+  row: { id: number; patron_id: number | null; e164: string; kind: OutboundKind }
+  result: { outcome: 'sent'; messageId: string } | { outcome: 'retry' | 'refused'; error: string }
+  retryAtMs: number | null
+}
+
 export interface PatronSmsView {
   patron: Patron
   status: SmsStatus
@@ -326,32 +333,34 @@ export class ConsentService {
 
   // ---- the dispatcher's side -----------------------------------------------------------
 
-  /** Records what the gateway said about a send; `retryAtMs` null means no more tries. */
-  async recordSendResult(
-    row: { id: number; patron_id: number | null; e164: string; kind: OutboundKind },
-    result: { outcome: 'sent'; messageId: string } | { outcome: 'retry' | 'refused'; error: string },
-    retryAtMs: number | null,
-  ): Promise<void> {
+  /** Records what the gateway said about a batch of sends, in one transaction. */
+  async recordSendResults(outcomes: readonly SendOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return
     await this.store.transaction(async (repos) => {
-      const at = this.nowIso()
-      if (result.outcome === 'sent') {
-        const moved = await repos.outbox.transition(row.id, 'sending', { state: 'sent', gateway_message_id: result.messageId, sent_at: at, error: null, updated_at: at })
-        // A receipt may have arrived first and already settled the row.
-        if (!moved) await repos.outbox.update(row.id, { gateway_message_id: result.messageId, sent_at: at })
-        if (row.kind === 'optout') await this.completeOptOut(repos, row)
-        return
-      }
-      if (result.outcome === 'retry' && retryAtMs !== null) {
-        await repos.outbox.transition(row.id, 'sending', { state: 'queued', next_attempt_ms: retryAtMs, error: result.error, updated_at: at })
-        return
-      }
-      await repos.outbox.transition(row.id, 'sending', { state: 'failed', error: result.error, updated_at: at })
-      if (row.kind === 'optout') await this.completeOptOut(repos, row)
-      else if (row.patron_id !== null && (row.kind === 'invitation' || row.kind === 'confirmation')) {
-        await this.applyToCurrentNumber(repos, row.patron_id, row.e164, { type: 'delivery_failed', message: row.kind }, { channel: 'system' })
-      }
+      for (const outcome of outcomes) await this.recordSendResult(repos, outcome)
     })
     this.onQueued()
+  }
+
+  // `retryAtMs` null means no more tries.
+  private async recordSendResult(repos: Repositories, { row, result, retryAtMs }: SendOutcome): Promise<void> {
+    const at = this.nowIso()
+    if (result.outcome === 'sent') {
+      const moved = await repos.outbox.transition(row.id, 'sending', { state: 'sent', gateway_message_id: result.messageId, sent_at: at, error: null, updated_at: at })
+      // A receipt may have arrived first and already settled the row.
+      if (!moved) await repos.outbox.update(row.id, { gateway_message_id: result.messageId, sent_at: at })
+      if (row.kind === 'optout') await this.completeOptOut(repos, row)
+      return
+    }
+    if (result.outcome === 'retry' && retryAtMs !== null) {
+      await repos.outbox.transition(row.id, 'sending', { state: 'queued', next_attempt_ms: retryAtMs, error: result.error, updated_at: at })
+      return
+    }
+    await repos.outbox.transition(row.id, 'sending', { state: 'failed', error: result.error, updated_at: at })
+    if (row.kind === 'optout') await this.completeOptOut(repos, row)
+    else if (row.patron_id !== null && (row.kind === 'invitation' || row.kind === 'confirmation')) {
+      await this.applyToCurrentNumber(repos, row.patron_id, row.e164, { type: 'delivery_failed', message: row.kind }, { channel: 'system' })
+    }
   }
 
   // SPEC 4.4: the opt-out is processed once its one confirmation text has been handed to

@@ -3,7 +3,7 @@ import { mayReceive } from '../domain/optIn.js'
 import { nextSendTime } from '../domain/sendWindow.js'
 import type { Logger } from '../logger.js'
 import { recordMatchesNumber } from '../services/numberMatch.js'
-import type { ConsentService } from '../services/consentService.js'
+import type { ConsentService, SendOutcome } from '../services/consentService.js'
 import { firstShortCode } from '../services/smsTexts.js'
 import type { OutboxMessage } from '../store/schema.js'
 import type { Repositories, Store } from '../store/store.js'
@@ -106,7 +106,8 @@ export class Dispatcher {
   private async runBatch(): Promise<number> {
     const claimed = await this.claim()
     for (let i = 0; i < claimed.length; i += this.concurrency) {
-      await Promise.all(claimed.slice(i, i + this.concurrency).map((row) => this.send(row)))
+      const outcomes = await Promise.all(claimed.slice(i, i + this.concurrency).map((row) => this.send(row)))
+      await this.consent.recordSendResults(outcomes)
     }
     return claimed.length
   }
@@ -114,6 +115,8 @@ export class Dispatcher {
   private async claim(): Promise<OutboxMessage[]> {
     const now = this.clock()
     const config = this.config()
+    // Woken after every commit that may have queued something: look before taking the write lock.
+    if ((await this.store.repos.outbox.due(now.getTime(), 1)).length === 0) return []
     return this.store.transaction(async (repos) => {
       const claimed: OutboxMessage[] = []
       for (const row of await repos.outbox.due(now.getTime(), this.batchSize)) {
@@ -151,7 +154,7 @@ export class Dispatcher {
     return patron !== undefined && recordMatchesNumber(patron.mobile, row.e164, config.webOptions.country)
   }
 
-  private async send(row: OutboxMessage): Promise<void> {
+  private async send(row: OutboxMessage): Promise<SendOutcome> {
     let result: SendResult
     try {
       result = await this.gateway.send({ to: row.e164, from: firstShortCode(this.config()), text: row.text, clientRef: String(row.id) })
@@ -162,6 +165,6 @@ export class Dispatcher {
     if (result.outcome !== 'sent') {
       this.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome: result.outcome, error: result.error, retryAt }, 'SMS not sent')
     }
-    await this.consent.recordSendResult(row, result, retryAt)
+    return { row, result, retryAtMs: retryAt }
   }
 }

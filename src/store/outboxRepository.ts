@@ -1,5 +1,9 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
+
+// Written as SQL literals, not bound parameters: only then can the database use the partial
+// indexes on queued rows (outbox_due, outbox_e164) instead of scanning the whole outbox.
+const IS_QUEUED = sql<boolean>`state = 'queued'`
 
 export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
 
@@ -43,7 +47,7 @@ export class OutboxRepository {
     return this.db
       .selectFrom('outbox')
       .selectAll()
-      .where('state', '=', 'queued')
+      .where(IS_QUEUED)
       .where('next_attempt_ms', '<=', nowMs)
       .orderBy('next_attempt_ms')
       .limit(limit)
@@ -54,7 +58,7 @@ export class OutboxRepository {
     return this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.min<number>('next_attempt_ms').as('next'))
-      .where('state', '=', 'queued')
+      .where(IS_QUEUED)
       .executeTakeFirstOrThrow()
       .then((row) => (row.next === null ? null : Number(row.next)))
   }
@@ -84,7 +88,7 @@ export class OutboxRepository {
       .updateTable('outbox')
       .set({ state: 'cancelled', error: reason, updated_at: at })
       .where('patron_id', '=', patronId)
-      .where('state', '=', 'queued')
+      .where(IS_QUEUED)
       .executeTakeFirst()
     return Number(result.numUpdatedRows)
   }
@@ -94,7 +98,7 @@ export class OutboxRepository {
       .updateTable('outbox')
       .set({ state: 'cancelled', error: reason, updated_at: at })
       .where('e164', '=', e164)
-      .where('state', '=', 'queued')
+      .where(IS_QUEUED)
       .executeTakeFirst()
     return Number(result.numUpdatedRows)
   }
@@ -124,7 +128,7 @@ export class OutboxRepository {
     const row = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('state', 'in', ['queued', 'sending'])
+      .where(sql<boolean>`state IN ('queued', 'sending')`)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely'
 import type { Registration, Tables } from './schema.js'
 
-const ACTIVE = ['pending_optin', 'opted_in'] as const
+// Literals, so that the partial indexes (the unique one on active numbers, the one on pending
+// invitations) can serve these queries.
+const IS_ACTIVE = sql<boolean>`status IN ('pending_optin', 'opted_in')`
 
 export class RegistrationRepository {
   constructor(private readonly db: Kysely<Tables>) {}
@@ -28,7 +30,7 @@ export class RegistrationRepository {
       .selectFrom('sms_registrations')
       .selectAll()
       .where('e164', '=', e164)
-      .where('status', 'in', ACTIVE)
+      .where(IS_ACTIVE)
       .executeTakeFirst()
   }
 
@@ -50,7 +52,7 @@ export class RegistrationRepository {
     return this.db
       .selectFrom('sms_registrations')
       .selectAll()
-      .where('status', '=', 'pending_optin')
+      .where(sql<boolean>`status = 'pending_optin'`)
       .where('invited_at', '<', cutoffIso)
       .limit(limit)
       .execute()

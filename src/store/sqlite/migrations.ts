@@ -163,4 +163,12 @@ CREATE INDEX patrons_mobile_digits ON patrons (mobile_digits);
 CREATE INDEX consent_events_barcode ON consent_events (barcode, id);
 `,
   },
+  {
+    version: 4,
+    name: 'outbox_in_flight',
+    sql: `
+-- /healthz counts the messages waiting or being sent; this keeps that off the sent archive.
+CREATE INDEX outbox_in_flight ON outbox (state) WHERE state IN ('queued', 'sending');
+`,
+  },
 ]
