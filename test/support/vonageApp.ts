@@ -3,10 +3,11 @@ import type { OutboundKind } from '../../src/domain/optIn.js'
 import type { OutboxMessage } from '../../src/store/schema.js'
 import type { Store } from '../../src/store/store.js'
 import type { MockVonage } from './mockVonage.js'
+import { addPatron as addTestPatron, WEB } from './patrons.js'
 import { startTestApp, type TestApp, type TestAppOptions } from './testApp.js'
 
 export const SHORT_CODE = '82453'
-export const WEB = { ip: '127.0.0.1', userAgent: 'node:test' } as const
+export { WEB }
 /** Alerts are held outside SMS_SEND_WINDOW; tests run at any hour. */
 export const ALL_DAY = 'SMS_SEND_WINDOW=00:00-24:00\n'
 
@@ -15,21 +16,9 @@ export function startVonageApp(mock: MockVonage, options: TestAppOptions = {}): 
   return startTestApp({ webOptions: ALL_DAY, dispatcher: { pollMs: 50 }, ...options, env: { ...mock.env(), ...options.env } })
 }
 
-let counter = 0
-
+/** A patron without a PIN (these tests never log in). */
 export async function addPatron(store: Store, name = 'Ada Lovelace'): Promise<number> {
-  counter += 1
-  const at = new Date().toISOString()
-  return store.repos.patrons.insert({
-    barcode: `2977700000${String(counter).padStart(4, '0')}`,
-    name,
-    pin_hash: null,
-    email: '',
-    tele1: '',
-    mobile: '',
-    created_at: at,
-    updated_at: at,
-  })
+  return (await addTestPatron(store, { name, pin: null })).id
 }
 
 /** Ticks the Opt In box with `mobile` on modpinfo, as the patron would. */
