@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { SimulatedMessage } from '../../src/sms/simulatorGateway.js'
 import { openStore, type Store } from '../../src/store/store.js'
 
 export { expect }
@@ -13,14 +14,7 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export type ConfigKind = 'messagesConf' | 'webOptions'
 
 /** A message on a simulated phone, exactly as GET /simulator/messages returns it (SPEC 5). */
-export interface PhoneMessage {
-  direction: 'outbound' | 'inbound'
-  from: string
-  to: string
-  text: string
-  messageId: string
-  at: string
-}
+export type PhoneMessage = SimulatedMessage
 
 export interface PortalOptions {
   /** Whole messages.conf text; default: a copy of the repository's messages.conf. */

@@ -22,6 +22,8 @@ interface Rig {
   flush(): Promise<void>
   inbound(from: string, text: string, messageId?: string): Promise<void>
   status(patronId: number): Promise<string>
+  /** Opts the patron in with number A on the web and confirms by texting YES; both texts sent. */
+  optedIn(patronId: number): Promise<void>
 }
 
 let rig: Rig | null = null
@@ -41,6 +43,12 @@ async function setUp(options: { webOptions?: string } = {}): Promise<Rig> {
       await app.services.consent.handleInbound({ messageId: messageId ?? `in-${inboundCounter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date(now) })
     },
     status: async (patronId) => (await app.services.consent.patronView(patronId)).status,
+    optedIn: async (patronId) => {
+      await app.services.consent.submitModpinfo(patronId, form({ mobile: A, optin: true }), WEB)
+      await app.services.dispatcher.drain()
+      await rig?.inbound(A, 'YES')
+      await app.services.dispatcher.drain()
+    },
   }
   return rig
 }
@@ -150,22 +158,18 @@ describe('SPEC 4.3 opt in', () => {
 
 describe('SPEC 4.4 opt out on the web', () => {
   test('unticking Opt In asks for confirmation first and changes nothing until confirmed', async () => {
-    const { app, inbound, flush, status } = await setUp()
+    const { app, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const unconfirmed = await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: false }), WEB)
     assert.deepEqual(unconfirmed, { kind: 'confirm', confirm: 'optout' })
     assert.equal(await status(patron.id), 'opted_in')
   })
 
   test('a confirmed opt-out is pending until the one opt-out text is handed over, then not opted in; the number stays in the record', async () => {
-    const { app, gateway, inbound, flush, status } = await setUp()
+    const { app, gateway, flush, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const before = gateway.to(A).length
     const result = await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: false, confirm: 'optout' }), WEB)
     assert.deepEqual(result, { kind: 'saved', status: 'pending_optout' })
@@ -178,11 +182,9 @@ describe('SPEC 4.4 opt out on the web', () => {
 
 describe('SPEC 4.5 automatic opt-out', () => {
   test('a changed number in the record (whoever changed it) opts the patron out silently; the view says why', async () => {
-    const { app, gateway, inbound, flush, status } = await setUp()
+    const { app, gateway, flush, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const sent = gateway.sent.length
     await app.services.consent.setMobile(patron.id, '(201) 555-0177', { channel: 'staff', actor: 'librarian' })
     assert.equal(await status(patron.id), 'not_opted_in')
@@ -278,12 +280,9 @@ describe('SPEC 4.6 opt out by text', () => {
   })
 
   test('a delivery receipt with err-code 9 (opted out at the carrier) opts the patron out', async () => {
-    const { app, gateway, inbound, flush, status } = await setUp()
+    const { app, gateway, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await flush()
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const confirmation = gateway.to(A)[1]
     await app.services.consent.handleReceipt({ messageId: 'm-9', clientRef: confirmation?.clientRef ?? null, status: 'failed', errCode: '9' })
     assert.equal(await status(patron.id), 'not_opted_in')
@@ -292,11 +291,9 @@ describe('SPEC 4.6 opt out by text', () => {
 
 describe('SPEC 4.7 phone change', () => {
   test('a new number while opted in needs the phone warning confirmed, then ends the old registration and invites the new number only', async () => {
-    const { app, gateway, inbound, flush, status } = await setUp()
+    const { app, gateway, flush, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const toOld = gateway.to(A).length
     assert.deepEqual(await app.services.consent.submitModpinfo(patron.id, form({ mobile: B, optin: true }), WEB), { kind: 'confirm', confirm: 'phone' })
     const result = await app.services.consent.submitModpinfo(patron.id, form({ mobile: B, optin: true, confirm: 'phone' }), WEB)
@@ -324,11 +321,9 @@ describe('SPEC 4.8 staff deletions', () => {
   })
 
   test('deleting the MOBILE PH field opts out silently', async () => {
-    const { app, gateway, inbound, flush, status } = await setUp()
+    const { app, gateway, flush, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await inbound(A, 'YES')
-    await flush()
+    await optedIn(patron.id)
     const sent = gateway.sent.length
     await app.services.consent.deleteMobile(patron.id, 'librarian')
     await flush()
