@@ -1,3 +1,5 @@
+import { verifySecret } from './passwords.js'
+
 // SPEC 7: after 5 wrong PINs for one account, or 20 from one address, within 15 minutes,
 // further attempts are refused until the window has passed. Counts live in memory: each
 // portal node limits on its own, which only makes a distributed guesser slower, never faster.
@@ -48,4 +50,28 @@ export class LoginThrottle {
   private evictExpired(): void {
     for (const key of this.failures.keys()) this.recent(key)
   }
+}
+
+export type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'throttled' }
+
+/**
+ * One login attempt under the throttle (SPEC 7). `find` returns undefined for an account that
+ * cannot log in (unknown, or input too long to be worth hashing); the secret is hashed all the
+ * same, so a missing account answers no faster than a wrong secret.
+ */
+export async function checkLogin<T>(
+  throttle: LoginThrottle,
+  attempt: { account: string; address: string; secret: string },
+  find: () => Promise<{ found: T; hash: string | null } | undefined>,
+): Promise<LoginCheck<T>> {
+  const { account, address, secret } = attempt
+  if (throttle.isBlocked(account, address)) return { kind: 'throttled' }
+  const candidate = await find()
+  const right = await verifySecret(secret, candidate?.hash ?? null)
+  if (!candidate || !right) {
+    throttle.recordFailure(account, address)
+    return { kind: 'wrong' }
+  }
+  throttle.recordSuccess(account)
+  return { kind: 'ok', found: candidate.found }
 }

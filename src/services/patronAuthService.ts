@@ -1,6 +1,5 @@
 import type { Store } from '../store/store.js'
-import { LoginThrottle } from './loginThrottle.js'
-import { verifySecret } from './passwords.js'
+import { checkLogin, LoginThrottle } from './loginThrottle.js'
 
 export type PatronLogin =
   | { kind: 'ok'; patronId: number }
@@ -18,16 +17,12 @@ export class PatronAuthService {
 
   async login(barcode: string, pin: string, address: string): Promise<PatronLogin> {
     const account = barcode.trim()
-    if (this.throttle.isBlocked(account, address)) return { kind: 'throttled' }
-    const patron = account.length <= MAX_CREDENTIAL_LENGTH && pin.length <= MAX_CREDENTIAL_LENGTH
-      ? await this.store.repos.patrons.findByBarcode(account)
-      : undefined
-    const right = await verifySecret(pin.slice(0, MAX_CREDENTIAL_LENGTH), patron?.pin_hash ?? null)
-    if (!patron || !right) {
-      this.throttle.recordFailure(account, address)
-      return { kind: 'wrong' }
-    }
-    this.throttle.recordSuccess(account)
-    return { kind: 'ok', patronId: patron.id }
+    const result = await checkLogin(this.throttle, { account, address, secret: pin.slice(0, MAX_CREDENTIAL_LENGTH) }, async () => {
+      if (account.length > MAX_CREDENTIAL_LENGTH || pin.length > MAX_CREDENTIAL_LENGTH) return undefined
+      const patron = await this.store.repos.patrons.findByBarcode(account)
+      return patron && { found: patron.id, hash: patron.pin_hash }
+    })
+    return result.kind === 'ok' ? { kind: 'ok', patronId: result.found } : result
   }
+
 }

@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js'
 import { DomainError } from './errors.js'
-import { LoginThrottle } from './loginThrottle.js'
-import { hashSecret, verifySecret } from './passwords.js'
+import { checkLogin, LoginThrottle } from './loginThrottle.js'
+import { hashSecret } from './passwords.js'
 
 export type StaffLogin =
   | { kind: 'ok'; username: string }
@@ -25,18 +25,14 @@ export class StaffAuthService {
 
   async login(username: string, password: string, address: string): Promise<StaffLogin> {
     const account = normalizeUsername(username)
-    if (this.throttle.isBlocked(account, address)) return { kind: 'throttled' }
-    const user = USERNAME.test(account) && password.length <= MAX_PASSWORD_LENGTH
-      ? await this.store.repos.staff.findByUsername(account)
-      : undefined
-    const right = await verifySecret(password.slice(0, MAX_PASSWORD_LENGTH), user?.password_hash ?? null)
-    if (!user || !right) {
-      this.throttle.recordFailure(account, address)
-      return { kind: 'wrong' }
-    }
-    this.throttle.recordSuccess(account)
-    return { kind: 'ok', username: user.username }
+    const result = await checkLogin(this.throttle, { account, address, secret: password.slice(0, MAX_PASSWORD_LENGTH) }, async () => {
+      if (!USERNAME.test(account) || password.length > MAX_PASSWORD_LENGTH) return undefined
+      const user = await this.store.repos.staff.findByUsername(account)
+      return user && { found: user.username, hash: user.password_hash }
+    })
+    return result.kind === 'ok' ? { kind: 'ok', username: result.found } : result
   }
+
 
   /** Creates the account, or sets a new password for an existing one. */
   async setAccount(username: string, password: string): Promise<{ username: string; created: boolean }> {

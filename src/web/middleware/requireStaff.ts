@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express'
+import { startSession } from './sessionLifecycle.js'
 
 export const STAFF_LOGIN_PATH = '/staff/login'
 
@@ -8,16 +9,8 @@ export function currentStaff(req: Request): string | null {
   return typeof staffUser === 'string' && patronId === undefined ? staffUser : null
 }
 
-// A fresh session id at login (no session fixation), and nothing carried over from before:
-// a patron who was logged in in this browser is logged out by a staff login.
 export function startStaffSession(req: Request, username: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((error: unknown) => {
-      if (error) return reject(error)
-      req.session.staffUser = username
-      resolve()
-    })
-  })
+  return startSession(req, (session) => { session.staffUser = username })
 }
 
 /**

@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { Services } from '../../services/index.js'
 import { DomainError } from '../../services/errors.js'
 import { isConfFileName, type ConfFileName } from '../../services/staffConfig.js'
-import { endSession, takeFlash } from '../middleware/patronSession.js'
+import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
 import { currentStaff, requireStaff, startStaffSession, STAFF_LOGIN_PATH } from '../middleware/requireStaff.js'
 import { SESSION_COOKIE } from '../middleware/setUpWebSession.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
