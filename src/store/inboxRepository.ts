@@ -1,5 +1,15 @@
 import type { Kysely } from 'kysely'
+import { PreparedQuery } from './prepared.js'
 import type { InboundMessage, Tables } from './schema.js'
+
+type ReceiptRow = { message_id: string; client_ref: string | null; status: string; err_code: string | null; received_at: string; outcome: string }
+
+const RECORD_INBOUND = new PreparedQuery((db, message: InboundMessage) =>
+  db.insertInto('inbound_messages').values(message).onConflict((oc) => oc.column('message_id').doNothing()))
+const SET_OUTCOME = new PreparedQuery((db, { messageId, outcome }: { messageId: string; outcome: string }) =>
+  db.updateTable('inbound_messages').set({ outcome }).where('message_id', '=', messageId))
+const RECORD_RECEIPT = new PreparedQuery((db, receipt: ReceiptRow) =>
+  db.insertInto('delivery_receipts').values(receipt).onConflict((oc) => oc.columns(['message_id', 'status']).doNothing()))
 
 // What arrived from the gateway: inbound texts (keyed by Vonage messageId, which makes a
 // redelivered webhook a no-op) and delivery receipts.
@@ -7,32 +17,17 @@ export class InboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
   async recordInbound(message: InboundMessage): Promise<boolean> {
-    const result = await this.db
-      .insertInto('inbound_messages')
-      .values(message)
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .executeTakeFirst()
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
+    const result = await RECORD_INBOUND.execute(this.db, message)
+    return (result.numAffectedRows ?? 0n) > 0n
   }
 
   async setInboundOutcome(messageId: string, outcome: string): Promise<void> {
-    await this.db.updateTable('inbound_messages').set({ outcome }).where('message_id', '=', messageId).execute()
+    await SET_OUTCOME.execute(this.db, { messageId, outcome })
   }
 
-  async recordReceipt(receipt: {
-    message_id: string
-    client_ref: string | null
-    status: string
-    err_code: string | null
-    received_at: string
-    outcome: string
-  }): Promise<boolean> {
-    const result = await this.db
-      .insertInto('delivery_receipts')
-      .values(receipt)
-      .onConflict((oc) => oc.columns(['message_id', 'status']).doNothing())
-      .executeTakeFirst()
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
+  async recordReceipt(receipt: ReceiptRow): Promise<boolean> {
+    const result = await RECORD_RECEIPT.execute(this.db, receipt)
+    return (result.numAffectedRows ?? 0n) > 0n
   }
 
   inboundFrom(msisdn: string, limit = 100): Promise<InboundMessage[]> {

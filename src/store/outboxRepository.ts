@@ -1,9 +1,24 @@
 import { sql, type Kysely } from 'kysely'
+import { PreparedQuery } from './prepared.js'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
 
 // Written as SQL literals, not bound parameters: only then can the database use the partial
 // indexes on queued rows (outbox_due, outbox_e164) instead of scanning the whole outbox.
 const IS_QUEUED = sql<boolean>`state = 'queued'`
+
+type Changes = Partial<Omit<OutboxMessage, 'id'>>
+
+const ENQUEUE = new PreparedQuery((db, row: NewOutboxMessage) => db.insertInto('outbox').values(row).returning('id'))
+const BY_ID = new PreparedQuery((db, { id }: { id: number }) => db.selectFrom('outbox').selectAll().where('id', '=', id))
+// The row's own id and expected state go by names no column has, beside the columns to change.
+const UPDATE = new PreparedQuery((db, { row_id, ...changes }: Changes & { row_id: number }) =>
+  db.updateTable('outbox').set(changes).where('id', '=', row_id))
+const TRANSITION = new PreparedQuery((db, { row_id, row_state, ...changes }: Changes & { row_id: number; row_state: OutboxState }) =>
+  db.updateTable('outbox').set(changes).where('id', '=', row_id).where('state', '=', row_state))
+const CANCEL_FOR_PATRON = new PreparedQuery((db, { patronId, reason, at }: { patronId: number; reason: string; at: string }) =>
+  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('patron_id', '=', patronId).where(IS_QUEUED))
+const CANCEL_FOR_NUMBER = new PreparedQuery((db, { e164, reason, at }: { e164: string; reason: string; at: string }) =>
+  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED))
 
 export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
 
@@ -27,12 +42,13 @@ export class OutboxRepository {
       sent_at: null,
       updated_at: at,
     }
-    const inserted = await this.db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow()
+    const inserted = await ENQUEUE.first(this.db, row)
+    if (!inserted) throw new Error('the outbox insert returned no id')
     return inserted.id
   }
 
   findById(id: number): Promise<OutboxMessage | undefined> {
-    return this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
+    return BY_ID.first(this.db, { id })
   }
 
   findByDedupeKey(key: string): Promise<OutboxMessage | undefined> {
@@ -70,37 +86,22 @@ export class OutboxRepository {
     from: OutboxState,
     changes: Partial<Omit<OutboxMessage, 'id'>> & { state: OutboxState; updated_at: string },
   ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('outbox')
-      .set(changes)
-      .where('id', '=', id)
-      .where('state', '=', from)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+    const result = await TRANSITION.execute(this.db, { ...changes, row_id: id, row_state: from })
+    return (result.numAffectedRows ?? 0n) > 0n
   }
 
   async update(id: number, changes: Partial<Omit<OutboxMessage, 'id'>>): Promise<void> {
-    await this.db.updateTable('outbox').set(changes).where('id', '=', id).execute()
+    await UPDATE.execute(this.db, { ...changes, row_id: id })
   }
 
   async cancelQueuedForPatron(patronId: number, reason: string, at: string): Promise<number> {
-    const result = await this.db
-      .updateTable('outbox')
-      .set({ state: 'cancelled', error: reason, updated_at: at })
-      .where('patron_id', '=', patronId)
-      .where(IS_QUEUED)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows)
+    const result = await CANCEL_FOR_PATRON.execute(this.db, { patronId, reason, at })
+    return Number(result.numAffectedRows ?? 0n)
   }
 
   async cancelQueuedForNumber(e164: string, reason: string, at: string): Promise<number> {
-    const result = await this.db
-      .updateTable('outbox')
-      .set({ state: 'cancelled', error: reason, updated_at: at })
-      .where('e164', '=', e164)
-      .where(IS_QUEUED)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows)
+    const result = await CANCEL_FOR_NUMBER.execute(this.db, { e164, reason, at })
+    return Number(result.numAffectedRows ?? 0n)
   }
 
   // After a crash, a row caught mid-send may or may not have reached the gateway. It is

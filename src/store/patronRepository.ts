@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { digitsOf } from '../domain/phone.js'
 import type { SmsStatus } from '../domain/optIn.js'
+import { PreparedQuery } from './prepared.js'
 import type { NewPatron, Patron, Tables } from './schema.js'
 
 export type PatronChanges = Partial<Pick<Patron, 'name' | 'email' | 'tele1' | 'mobile' | 'pin_hash'>>
@@ -41,15 +42,18 @@ function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 }
 
+const BY_ID = new PreparedQuery((db, { id }: { id: number }) => db.selectFrom('patrons').selectAll().where('id', '=', id))
+const BY_BARCODE = new PreparedQuery((db, { barcode }: { barcode: string }) => db.selectFrom('patrons').selectAll().where('barcode', '=', barcode))
+
 export class PatronRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
   findById(id: number): Promise<Patron | undefined> {
-    return this.db.selectFrom('patrons').selectAll().where('id', '=', id).executeTakeFirst()
+    return BY_ID.first(this.db, { id })
   }
 
   findByBarcode(barcode: string): Promise<Patron | undefined> {
-    return this.db.selectFrom('patrons').selectAll().where('barcode', '=', barcode).executeTakeFirst()
+    return BY_BARCODE.first(this.db, { barcode })
   }
 
   async insert(patron: NewPatron): Promise<number> {
