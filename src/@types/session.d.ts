@@ -1,13 +1,10 @@
-import 'express-session'
+import type { SessionData } from '../web/middleware/setUpWebSession.js'
 
-declare module 'express-session' {
-  interface SessionData {
-    /** Set at patron login; a patron session is never a staff session. */
-    patronId?: number
-    /** Set at staff login. */
-    staffUser?: string
-    csrfToken?: string
-    /** A one-time notice for the next page after a redirect (post/redirect/get). */
-    flash?: string
+declare global {
+  namespace Express {
+    interface Request {
+      /** The browser's session (web/middleware/setUpWebSession.ts); empty until something is stored. */
+      session: SessionData
+    }
   }
 }

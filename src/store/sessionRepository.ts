@@ -1,17 +1,16 @@
 import type { Kysely } from 'kysely'
+import { PreparedQuery } from './prepared.js'
 import type { Tables } from './schema.js'
+
+const LIVE_SESSION = new PreparedQuery((db, { sid, nowMs }: { sid: string; nowMs: number }) =>
+  db.selectFrom('sessions').select(['data', 'expires_ms']).where('sid', '=', sid).where('expires_ms', '>', nowMs))
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  async get(sid: string, nowMs: number): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select('data')
-      .where('sid', '=', sid)
-      .where('expires_ms', '>', nowMs)
-      .executeTakeFirst()
-    return row?.data
+  /** The session's data (JSON) and when it ends, unless it has ended. */
+  get(sid: string, nowMs: number): Promise<{ data: string; expires_ms: number } | undefined> {
+    return LIVE_SESSION.first(this.db, { sid, nowMs })
   }
 
   async set(sid: string, data: string, expiresMs: number): Promise<void> {

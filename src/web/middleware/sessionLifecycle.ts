@@ -1,22 +1,17 @@
 import type { Request } from 'express'
+import { regenerateSession, type SessionData } from './setUpWebSession.js'
 
 // A fresh session id at every login, so an id planted before login (session fixation) is worth
 // nothing, and nothing from before login carries over: a patron login ends a staff session in
 // the same browser, and the other way round.
-export function startSession(req: Request, fill: (session: Request['session']) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((error: unknown) => {
-      if (error) return reject(error)
-      fill(req.session)
-      resolve()
-    })
-  })
+export async function startSession(req: Request, fill: (session: SessionData) => void): Promise<void> {
+  await regenerateSession(req)
+  fill(req.session)
 }
 
-export function endSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.destroy((error: unknown) => (error ? reject(error) : resolve()))
-  })
+/** Logging out: the session's row is deleted and the browser starts afresh. */
+export async function endSession(req: Request): Promise<void> {
+  await regenerateSession(req)
 }
 
 /** Reads and forgets a one-time notice set before a redirect. */
