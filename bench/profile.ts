@@ -33,4 +33,5 @@ if (scenario === 'modpinfo') {
 server.process.kill('SIGINT')
 await new Promise((resolve) => server.process.once('exit', resolve))
 const [file] = readdirSync(profileDir)
+console.log(join(profileDir, file ?? ""))
 process.stdout.write(summarizeProfile(join(profileDir, file ?? ''), 30))

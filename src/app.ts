@@ -26,6 +26,8 @@ export function createApp(services: Services): Express {
   setUpViews(app, `${root}views`, production)
   app.set('trust proxy', 'loopback')
   app.disable('x-powered-by')
+  // Pages carry a per-session CSRF token, so an ETag (a hash of every body) would never match.
+  app.set('etag', false)
 
   app.use(setUpWebSecurity(production))
   app.use(setUpSiteLocals(services))
