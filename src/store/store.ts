@@ -2,6 +2,7 @@ import { Kysely, sql } from 'kysely'
 import { join } from 'node:path'
 import { ApiKeyRepository } from './apiKeyRepository.js'
 import { ConsentRepository } from './consentRepository.js'
+import { GroupCommit } from './groupCommit.js'
 import { InboxRepository } from './inboxRepository.js'
 import { InboundPartRepository } from './inboundPartRepository.js'
 import { OutboxRepository } from './outboxRepository.js'
@@ -53,6 +54,7 @@ function repositories(db: Kysely<Tables>): Repositories {
 
 export class KyselyStore implements Store {
   readonly repos: Repositories
+  private readonly commits: GroupCommit<Tables>
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -60,10 +62,11 @@ export class KyselyStore implements Store {
     readonly location: string,
   ) {
     this.repos = repositories(db)
+    this.commits = new GroupCommit(db)
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(repositories(trx)))
+    return this.commits.run((trx) => work(repositories(trx)))
   }
 
   async ping(): Promise<void> {

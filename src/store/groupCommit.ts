@@ -1,0 +1,70 @@
+import { sql, type ControlledTransaction, type Kysely } from 'kysely'
+
+interface Unit<D, T> {
+  work: (trx: Kysely<D>) => Promise<T>
+  resolve: (value: T) => void
+  reject: (error: unknown) => void
+}
+
+const MAX_UNITS_PER_COMMIT = 64
+
+/**
+ * Group commit: units of work that queue up while a commit is under way share the next one.
+ * Each unit runs inside its own SAVEPOINT, so it still commits or rolls back as a whole and a
+ * failing unit never takes the others down; every caller hears of success only after the
+ * COMMIT that made its writes durable. One writer, one COMMIT for many requests: that is what
+ * lets a burst of webhooks through a single SQLite file.
+ */
+export class GroupCommit<D> {
+  private readonly queue: Unit<D, unknown>[] = []
+  private running = false
+
+  constructor(private readonly db: Kysely<D>) {}
+
+  run<T>(work: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve, reject } as Unit<D, unknown>)
+      if (!this.running) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true
+    try {
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, MAX_UNITS_PER_COMMIT))
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async commitBatch(batch: Unit<D, unknown>[]): Promise<void> {
+    let trx: ControlledTransaction<D>
+    try {
+      trx = await this.db.startTransaction().execute()
+    } catch (error) {
+      for (const unit of batch) unit.reject(error)
+      return
+    }
+    const done: { unit: Unit<D, unknown>; value: unknown }[] = []
+    try {
+      for (const unit of batch) {
+        await sql`SAVEPOINT unit`.execute(trx)
+        try {
+          done.push({ unit, value: await unit.work(trx) })
+        } catch (error) {
+          // Undoes this unit only; a failure here means the whole transaction is gone.
+          await sql`ROLLBACK TO unit`.execute(trx)
+          unit.reject(error)
+        }
+        await sql`RELEASE unit`.execute(trx)
+      }
+      await trx.commit().execute()
+    } catch (error) {
+      await trx.rollback().execute().catch(() => {})
+      for (const { unit } of done) unit.reject(error)
+      for (const unit of batch) if (!done.some((entry) => entry.unit === unit)) unit.reject(error)
+      return
+    }
+    for (const { unit, value } of done) unit.resolve(value)
+  }
+}
