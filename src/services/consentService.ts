@@ -173,19 +173,18 @@ export class ConsentService {
 
   /** The patron's SMS status and history, after applying SPEC 4.5 if the record changed. */
   async patronView(patronId: number): Promise<PatronSmsView> {
-    let { patron, registration } = await this.patronWithRegistration(patronId)
+    let { patron, registration, history } = await this.patronRecord(patronId)
     // Writes only when something is due: SPEC 4.5 (the record's number changed) or SPEC 4.3
     // (an unanswered invitation is overdue, even if the periodic expiry job has not run yet,
     // so the patron never sees a stale Pending). A plain page view only reads.
     const cutoff = this.expiryCutoff()
     if (registration && this.numberLeftRecord(patron, registration)) {
       await this.reconcile(patronId, { channel: 'system' })
-      ;({ patron, registration } = await this.patronWithRegistration(patronId))
+      ;({ patron, registration, history } = await this.patronRecord(patronId))
     } else if (registration?.status === 'pending_optin' && (registration.invited_at ?? '') < cutoff) {
       await this.expireInvitation(patronId, cutoff)
-      ;({ patron, registration } = await this.patronWithRegistration(patronId))
+      ;({ patron, registration, history } = await this.patronRecord(patronId))
     }
-    const history = await this.store.repos.consent.listForPatron(patronId)
     const status = registration?.status ?? 'not_opted_in'
     const last = history[0]
     return {
@@ -197,10 +196,13 @@ export class ConsentService {
     }
   }
 
-  private async patronWithRegistration(patronId: number): Promise<{ patron: Patron; registration: Registration | undefined }> {
-    const patron = await this.store.repos.patrons.findById(patronId)
-    if (!patron) throw new NotFoundError('Patron')
-    return { patron, registration: await this.store.repos.registrations.findByPatron(patronId) }
+  /** The patron, their registration and their history, read from one snapshot of the database. */
+  private patronRecord(patronId: number): Promise<{ patron: Patron; registration: Registration | undefined; history: ConsentEvent[] }> {
+    return this.store.read(async (repos) => {
+      const patron = await repos.patrons.findById(patronId)
+      if (!patron) throw new NotFoundError('Patron')
+      return { patron, registration: await repos.registrations.findByPatron(patronId), history: await repos.consent.listForPatron(patronId) }
+    })
   }
 
   private numberLeftRecord(patron: Patron, registration: Registration): boolean {

@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { PreparedQuery } from './prepared.js'
 import type { ConsentEvent, NewConsentEvent, Tables } from './schema.js'
 
 const APPEND = new PreparedQuery((db, event: NewConsentEvent) => db.insertInto('consent_events').values(event))
-const FOR_PATRON = new PreparedQuery((db, { patronId, limit }: { patronId: number; limit: number }) =>
-  db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(limit))
+/** The newest events a patron page shows. A literal: SQLite took twice as long with a bound LIMIT. */
+export const HISTORY_SHOWN = 200
+const FOR_PATRON = new PreparedQuery((db, { patronId }: { patronId: number }) =>
+  db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(sql.lit(HISTORY_SHOWN)))
 
 // Append-only: the schema refuses UPDATE and DELETE on this table.
 export class ConsentRepository {
@@ -14,8 +16,9 @@ export class ConsentRepository {
     await APPEND.execute(this.db, event)
   }
 
-  listForPatron(patronId: number, limit = 200): Promise<ConsentEvent[]> {
-    return FOR_PATRON.all(this.db, { patronId, limit })
+  /** The patron's newest HISTORY_SHOWN events, newest first. */
+  listForPatron(patronId: number): Promise<ConsentEvent[]> {
+    return FOR_PATRON.all(this.db, { patronId })
   }
 
   /** By barcode, so the history of a deleted record can still be read (SPEC 4.9). */

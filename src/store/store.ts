@@ -34,6 +34,11 @@ export interface Store {
   readonly location: string
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
+  /**
+   * Runs `work`, which only reads, on one snapshot of the database: what it reads belongs
+   * together, and SQLite takes its read lock once instead of once per query.
+   */
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
   ping(): Promise<void>
   close(): Promise<void>
 }
@@ -67,6 +72,10 @@ export class KyselyStore implements Store {
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.commits.run((trx) => work(repositories(trx)))
+  }
+
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().setAccessMode('read only').execute((trx) => work(repositories(trx)))
   }
 
   async ping(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type Dialect,
   type Driver,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely'
 import type { Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from './openSqlite.js'
@@ -50,8 +51,9 @@ class CachingSqliteDriver implements Driver {
     this.#connection.release()
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'))
+  // A read-only transaction begins DEFERRED: it takes no write lock, only a snapshot.
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(settings.accessMode === 'read only' ? 'BEGIN' : 'BEGIN IMMEDIATE'))
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
