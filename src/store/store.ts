@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely'
+import { WriteHealth, type WriteFailure } from './errors.js'
 import { join } from 'node:path'
 import { ApiKeyRepository } from './apiKeyRepository.js'
 import { ConsentRepository } from './consentRepository.js'
@@ -40,6 +41,10 @@ export interface Store {
    */
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
   ping(): Promise<void>
+  /** Set while writes fail for want of storage (disk full, read-only, I/O errors). */
+  writeFailure(): WriteFailure | null
+  /** A write that changes nothing, to learn whether the disk has recovered. */
+  probeWrite(): Promise<void>
   close(): Promise<void>
 }
 
@@ -65,6 +70,7 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Tables>,
     readonly backend: 'sqlite',
     readonly location: string,
+    private readonly health: WriteHealth,
   ) {
     this.repos = repositories(db)
     this.commits = new GroupCommit(db)
@@ -80,6 +86,16 @@ export class KyselyStore implements Store {
 
   async ping(): Promise<void> {
     await sql`SELECT 1`.execute(this.db)
+  }
+
+  writeFailure(): WriteFailure | null {
+    return this.health.failure
+  }
+
+  // Rewrites the header's user_version with its own value: a real write through the WAL.
+  async probeWrite(): Promise<void> {
+    const { rows } = await sql<{ user_version: number }>`PRAGMA user_version`.execute(this.db)
+    await sql.raw(`PRAGMA user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(this.db)
   }
 
   async close(): Promise<void> {
@@ -99,5 +115,6 @@ export function openStore(options: { databaseUrl?: string | undefined; dataDir: 
   }
   const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir)
   const db = openSqlite(file)
-  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db) }), 'sqlite', file)
+  const health = new WriteHealth()
+  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db, health) }), 'sqlite', file, health)
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
 import type { Logger } from '../logger.js'
 import { DomainError } from '../services/errors.js'
+import { isDatabaseUnavailable } from '../store/errors.js'
 
 // Machines (Vonage, API clients) get JSON whatever they accept; browsers get a page.
 function wantsJson(req: Request): boolean {
@@ -39,9 +40,4 @@ function httpStatus(error: unknown): number {
   if (typeof status === 'number' && status >= 400 && status < 600) return status
   if (isDatabaseUnavailable(error)) return 503
   return 500
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  return typeof code === 'string' && /^SQLITE_(BUSY|FULL|READONLY|IOERR|LOCKED|CANTOPEN)/.test(code)
 }

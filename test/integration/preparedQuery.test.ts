@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { Kysely } from 'kysely'
 import { after, describe, test } from 'node:test'
+import { WriteHealth } from '../../src/store/errors.js'
 import { PreparedQuery } from '../../src/store/prepared.js'
 import type { Tables } from '../../src/store/schema.js'
 import { openSqlite } from '../../src/store/sqlite/openSqlite.js'
 import { sqliteDialect } from '../../src/store/sqlite/sqliteDialect.js'
 
-const db = new Kysely<Tables>({ dialect: sqliteDialect(openSqlite(':memory:')) })
+const db = new Kysely<Tables>({ dialect: sqliteDialect(openSqlite(':memory:'), new WriteHealth()) })
 after(() => db.destroy())
 
 const at = '2026-11-28T12:00:00.000Z'

@@ -178,12 +178,12 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     const page = await client.get(modpinfo())
     assert.equal(page.status, 200)
     assert.match(page.html, /data-qa="sms-status">Opted In</)
-    // /healthz only reads (SELECT 1, the outbox depth), so it answers, and today it reports
-    // the database as ok: it cannot tell a read-only disk from a healthy one.
+    // /healthz answers too, and tells a monitor that writes fail (its probe write fails again).
     const health = await fetch(`${app.url}/healthz`)
-    const body = (await health.json()) as { ok: boolean; database: { ok: boolean } }
-    assert.equal(health.status, body.ok ? 200 : 503)
-    assert.equal(typeof body.database.ok, 'boolean')
+    const body = (await health.json()) as { ok: boolean; database: { ok: boolean; detail?: string } }
+    assert.equal(health.status, 503)
+    assert.equal(body.database.ok, false)
+    assert.match(body.database.detail ?? '', /writes are failing since .* \(SQLITE_IOERR/)
   })
 
   test('read-only disk: after the admin repairs the disk and restarts the server, nothing was half-written', async () => {

@@ -72,6 +72,11 @@ describe('storage failures: the disk fills up', { skip: mounted ? false : 'needs
     return (await app.services.store.repos.registrations.findByPatron(patronId))?.status ?? 'none'
   }
 
+  async function health(): Promise<{ status: number; database: { ok: boolean; detail?: string } }> {
+    const response = await fetch(`${app.url}/healthz`)
+    return { status: response.status, database: ((await response.json()) as { database: { ok: boolean; detail?: string } }).database }
+  }
+
   test('when the disk is full a webhook answers 503 with a clear message, nothing is half-written, and the retry succeeds once there is room', async () => {
     fillDisk()
     try {
@@ -79,9 +84,16 @@ describe('storage failures: the disk fills up', { skip: mounted ? false : 'needs
       assert.equal(refused.status, 503)
       assert.match(((await refused.json()) as { error: string }).error, /unavailable/)
       assert.equal(await status(), 'pending_optin')
+      // Reads still work, yet /healthz tells a monitor that writes do not.
+      const failing = await health()
+      assert.equal(failing.status, 503)
+      assert.equal(failing.database.ok, false)
+      assert.match(failing.database.detail ?? '', /writes are failing since .* \(SQLITE_FULL\)/)
     } finally {
       freeDisk()
     }
+    // The server recovers with the disk, without a restart: /healthz's probe write succeeds.
+    assert.deepEqual(await health(), { status: 200, database: { ok: true } })
     const retried = await postInbound(app, 'YES', 'full-1')
     assert.equal(retried.status, 200)
     assert.equal(await status(), 'opted_in')

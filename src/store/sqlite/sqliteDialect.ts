@@ -10,6 +10,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import type { Statement } from 'better-sqlite3'
+import type { WriteHealth } from '../errors.js'
 import type { SqliteDatabase } from './openSqlite.js'
 
 const STATEMENT_CACHE_SIZE = 500
@@ -18,10 +19,10 @@ const STATEMENT_CACHE_SIZE = 500
 // transactions with a deferred BEGIN. This one keeps prepared statements (the same SQL
 // text recurs for every request) and begins IMMEDIATE, so a second process writing the
 // same file waits on busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
-export function sqliteDialect(db: SqliteDatabase): Dialect {
+export function sqliteDialect(db: SqliteDatabase, health: WriteHealth): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new CachingSqliteDriver(db),
+    createDriver: () => new CachingSqliteDriver(db, health),
     createIntrospector: (kysely) => new SqliteIntrospector(kysely),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   }
@@ -31,8 +32,8 @@ class CachingSqliteDriver implements Driver {
   readonly #connection: CachingSqliteConnection
   #lock: Promise<void> = Promise.resolve()
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.#connection = new CachingSqliteConnection(db)
+  constructor(private readonly db: SqliteDatabase, health: WriteHealth) {
+    this.#connection = new CachingSqliteConnection(db, health)
   }
 
   async init(): Promise<void> {}
@@ -72,16 +73,38 @@ class CachingSqliteDriver implements Driver {
 
 class CachingSqliteConnection implements DatabaseConnection {
   readonly #statements = new Map<string, Statement>()
+  #transactionWrote = false
   release: () => void = () => {}
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase, private readonly health: WriteHealth) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.#prepare(query.sql)
     const parameters = query.parameters as unknown[]
-    if (statement.reader) return { rows: statement.all(parameters) as R[] }
-    const { changes, lastInsertRowid } = statement.run(parameters)
-    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) }
+    const inTransaction = this.db.inTransaction
+    try {
+      if (statement.reader) return { rows: statement.all(parameters) as R[] }
+      const { changes, lastInsertRowid } = statement.run(parameters)
+      this.#noteWrite(inTransaction, query.sql)
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) }
+    } catch (error) {
+      this.health.failed(error)
+      throw error
+    }
+  }
+
+  // What proves the disk takes writes again: a write outside a transaction, or the COMMIT of
+  // a transaction that wrote (not a read-only one's COMMIT, not a ROLLBACK).
+  #noteWrite(wasInTransaction: boolean, sql: string): void {
+    if (!wasInTransaction) {
+      if (!this.db.inTransaction) this.health.succeeded()
+      this.#transactionWrote = false
+    } else if (this.db.inTransaction) {
+      this.#transactionWrote = true
+    } else {
+      if (sql === 'COMMIT' && this.#transactionWrote) this.health.succeeded()
+      this.#transactionWrote = false
+    }
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {

@@ -4,6 +4,8 @@ import type { SessionRepository } from '../../store/sessionRepository.js'
 
 export const SESSION_COOKIE = 'webpac.sid'
 const LIFETIME_MS = 60 * 60 * 1000
+/** Cookie values whose signature was checked, so a browser's every request is not one more HMAC. */
+const VERIFIED_CACHE_SIZE = 10_000
 
 /** What a browser's session holds, in the database row behind its cookie. */
 export interface SessionData {
@@ -41,15 +43,21 @@ export function setUpWebSession(options: { secret: string; production: boolean; 
   const { secret, production, sessions } = options
   const now = options.now ?? Date.now
   const signature = (id: string) => createHmac('sha256', secret).update(id).digest('base64url')
+  const verified = new Map<string, string>()
 
   function verifiedId(cookieHeader: string | undefined): string | null {
     const value = cookieValue(cookieHeader, SESSION_COOKIE)
     const dot = value?.lastIndexOf('.') ?? -1
     if (!value || dot <= 0) return null
+    const known = verified.get(value)
+    if (known !== undefined) return known
     const id = value.slice(0, dot)
     const sent = Buffer.from(value.slice(dot + 1))
     const expected = Buffer.from(signature(id))
-    return sent.length === expected.length && timingSafeEqual(sent, expected) ? id : null
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) return null
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear()
+    verified.set(value, id)
+    return id
   }
 
   async function persist(req: Request, res: Response, state: SessionState): Promise<void> {

@@ -9,7 +9,11 @@ export function healthRoutes({ store, config, gateway }: Pick<Services, 'store' 
     try {
       await store.ping()
       outboxDepth = await store.repos.outbox.depth()
-      database = { ok: true }
+      // Reads still answer on a full or read-only disk: once a write has failed, only a write
+      // that succeeds again (this probe, or any other) makes the database healthy.
+      if (store.writeFailure()) await store.probeWrite().catch(() => {})
+      const failure = store.writeFailure()
+      database = failure ? { ok: false, detail: `writes are failing since ${failure.since} (${failure.code})` } : { ok: true }
     } catch (error) {
       database = { ok: false, detail: error instanceof Error ? error.message : 'unreachable' }
     }
