@@ -4,7 +4,8 @@ import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { load, type LoadResult } from './lib/load.js'
-import { peakRssMb, type RunningServer } from './lib/processes.js'
+import { peakRssMb, startServer, type RunningServer } from './lib/processes.js'
+import { productionEnv } from './env.js'
 import { BENCH_PIN, benchBarcode, benchNumber, seedDatabase } from './lib/seedDatabase.js'
 
 export interface ScenarioResult {
@@ -218,4 +219,36 @@ export async function benchImport({ root, rows }: { root: string; rows: number }
     ],
     notes: `PIN hashing (scrypt N=16384) dominates an import with PINs: ${pinRate} rows/s on this machine.`,
   }
+}
+
+const LAYER_NAMES = {
+  stack: 'the page\'s middleware and session, answering a fixed page of the same size',
+  data: '+ the patron\'s record read as the page reads it',
+  page: '+ view model and EJS render: the whole page',
+} as const
+
+/**
+ * The modpinfo page built up layer by layer from the portal's own modules (bench/layersServer.ts),
+ * to show where a request's time goes when the page misses its target.
+ */
+export async function benchModpinfoLayers({ dataDir, base, durationSeconds }: Omit<PortalScenario, 'startPortal'>): Promise<ScenarioResult> {
+  const root = new URL('..', import.meta.url).pathname
+  const rows: string[][] = []
+  const summaries: string[] = []
+  for (const [layer, description] of Object.entries(LAYER_NAMES)) {
+    const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], { ...productionEnv(root, dataDir), BENCH_LAYER: layer })
+    try {
+      const login = await fetch(`${server.url}/bench-login/1`, { headers: HTTPS })
+      const cookie = cookieFrom(login)
+      const url = `${server.url}/patroninfo/1/modpinfo`
+      const check = await fetch(url, { headers: { ...HTTPS, cookie } })
+      if (check.status !== 200) throw new Error(`layer ${layer} answered ${check.status}`)
+      const result = await load({ url, headers: { ...HTTPS, cookie }, durationSeconds })
+      rows.push([`modpinfo layers: ${description}`, String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '(explains modpinfo)', ''])
+      summaries.push(`${layer} ${ratio(result, base)}`)
+    } finally {
+      await server.stop()
+    }
+  }
+  return { name: 'modpinfo layers', ok: true, summary: summaries.join(', '), rows }
 }

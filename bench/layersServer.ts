@@ -1,0 +1,60 @@
+// Where a modpinfo request's time goes. The portal's own middleware and services, stacked in
+// createApp's order, answer /patroninfo/:id/modpinfo with more of the real work at each
+// BENCH_LAYER, so `npm run bench` can show what each layer costs against bare Express:
+//   stack  security headers, site locals, body parsers, the database session, CSRF, the
+//          patron check; the answer is a fixed page of modpinfo's size
+//   data   + the patron's record read as the page reads it (consent.patronView)
+//   page   + the view model and the EJS render: the real page
+import express from 'express'
+import { fileURLToPath } from 'node:url'
+import { readEnv } from '../src/config/env.js'
+import { createLogger } from '../src/logger.js'
+import { buildServices } from '../src/services/index.js'
+import { currentPatron, startPatronSession } from '../src/web/middleware/patronSession.js'
+import { setUpCsrf } from '../src/web/middleware/setUpCsrf.js'
+import { setUpSiteLocals } from '../src/web/middleware/setUpSiteLocals.js'
+import { setUpWebSecurity } from '../src/web/middleware/setUpWebSecurity.js'
+import { setUpWebSession } from '../src/web/middleware/setUpWebSession.js'
+import { modpinfoPage } from '../src/web/viewModels/modpinfoView.js'
+import { patronNav } from '../src/web/viewModels/patronPages.js'
+import { setUpViews } from '../src/web/setUpViews.js'
+
+export const LAYERS = ['stack', 'data', 'page'] as const
+const layer = LAYERS.indexOf((process.env.BENCH_LAYER ?? 'page') as (typeof LAYERS)[number])
+const root = fileURLToPath(new URL('..', import.meta.url))
+const env = readEnv()
+const services = buildServices(env, { log: createLogger() })
+const fixedPage = `<p data-qa="sms-status">${'x'.repeat(5400)}</p>`
+
+const app = express()
+setUpViews(app, `${root}views`, true)
+app.set('trust proxy', 'loopback')
+app.set('etag', false)
+app.use(setUpWebSecurity(true))
+app.use(setUpSiteLocals(services))
+app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
+app.use(express.json({ limit: '16kb' }))
+app.get('/healthz', (_req, res) => { res.send('ok') })
+app.use(setUpWebSession({ secret: env.sessionSecret, production: true, sessions: services.store.repos.sessions }))
+app.use(setUpCsrf())
+// Only here: a login without a PIN, so each layer measures the page and not the login.
+app.get('/bench-login/:id', async (req, res) => {
+  await startPatronSession(req, Number(req.params.id))
+  res.send('ok')
+})
+app.get('/patroninfo/:id/modpinfo', async (req, res) => {
+  const patronId = currentPatron(req)
+  if (patronId === null || patronId !== Number(req.params.id)) return res.status(403).send('not yours')
+  res.locals.nav = patronNav(patronId, req.path)
+  res.locals.logout = { action: '/logout' }
+  if (layer === 0) return res.send(fixedPage)
+  const view = await services.consent.patronView(patronId)
+  if (layer === 1) return res.send(fixedPage)
+  res.render('pages/modpinfo', modpinfoPage(view, services.config.current(), { updated: false }))
+})
+
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address()
+  if (typeof address === 'object' && address) process.stdout.write(`listening on http://127.0.0.1:${address.port}\n`)
+})
+process.on('SIGTERM', () => server.close(() => process.exit(0)))
