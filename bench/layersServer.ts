@@ -1,10 +1,13 @@
-// Where a modpinfo request's time goes. The portal's own middleware and services, stacked in
-// createApp's order, answer /patroninfo/:id/modpinfo with more of the real work at each
-// BENCH_LAYER, so `npm run bench` can show what each layer costs against bare Express:
+// Where a request's time goes. The portal's own middleware and services, stacked in
+// createApp's order, answer with more of the real work at each BENCH_LAYER, so that
+// `npm run bench` can show what each layer costs against bare Express.
+// GET /patroninfo/:id/modpinfo:
 //   stack  security headers, site locals, body parsers, the database session, CSRF, the
 //          patron check; the answer is a fixed page of modpinfo's size
 //   data   + the patron's record read as the page reads it (consent.patronView)
 //   page   + the view model and the EJS render: the real page
+// POST /webhooks/sms/inbound (any layer): the same middleware, the body parsed and the message
+// read as the real route reads it, answered 200 without storing or applying it.
 import express from 'express'
 import { fileURLToPath } from 'node:url'
 import { readEnv } from '../src/config/env.js'
@@ -15,6 +18,7 @@ import { setUpCsrf } from '../src/web/middleware/setUpCsrf.js'
 import { setUpSiteLocals } from '../src/web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from '../src/web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from '../src/web/middleware/setUpWebSession.js'
+import { parseInbound, webhookParams } from '../src/sms/webhooks.js'
 import { modpinfoPage } from '../src/web/viewModels/modpinfoView.js'
 import { patronNav } from '../src/web/viewModels/patronPages.js'
 import { setUpViews } from '../src/web/setUpViews.js'
@@ -35,6 +39,10 @@ app.use(setUpSiteLocals(services))
 app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
 app.use(express.json({ limit: '16kb' }))
 app.get('/healthz', (_req, res) => { res.send('ok') })
+app.post('/webhooks/sms/inbound', (req, res) => {
+  const parsed = parseInbound(webhookParams(req.query, req.body), new Date())
+  res.status(parsed.ok ? 200 : 400).json(parsed.ok ? { ok: true, duplicate: false } : { error: parsed.error })
+})
 app.use(setUpWebSession({ secret: env.sessionSecret, production: true, sessions: services.store.repos.sessions }))
 app.use(setUpCsrf())
 // Only here: a login without a PIN, so each layer measures the page and not the login.

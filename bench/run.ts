@@ -8,7 +8,7 @@ import { load, type LoadResult } from './lib/load.js'
 import { startServer, type RunningServer } from './lib/processes.js'
 import { productionEnv } from './env.js'
 import { seedDatabase } from './lib/seedDatabase.js'
-import { benchDispatch, benchImport, benchModpinfo, benchModpinfoLayers, benchWebhooks, type ScenarioResult } from './scenarios.js'
+import { benchDispatch, benchImport, benchModpinfo, benchLayers, benchWebhooks, type ScenarioResult } from './scenarios.js'
 
 const root = new URL('..', import.meta.url).pathname
 const PATRONS = Number(process.env.BENCH_PATRONS ?? 1_000_000)
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     return { name: 'start-up', ok, summary: `${Math.round(server.startupMs)} ms`, rows: [[`Start-up to a 200 from /healthz (${PATRONS.toLocaleString('en')} patrons)`, `${Math.round(server.startupMs)} ms`, '', '', '', `${server.peakRssMb()} MB`, '≤ 1 s', ok ? 'met' : 'missed']] }
   })
   await run('modpinfo GET', () => benchModpinfo({ dataDir, base, durationSeconds: DURATION, startPortal }))
-  await run('modpinfo layers', () => benchModpinfoLayers({ dataDir, base, durationSeconds: DURATION }))
+  await run('layers', () => benchLayers({ dataDir, base, durationSeconds: DURATION }))
   await run('inbound webhooks', () => benchWebhooks({ dataDir, base, durationSeconds: DURATION, registered: REGISTERED, startPortal }))
   await run('outbox dispatch', () => benchDispatch({ registered: Math.min(REGISTERED, 20_000), startPortal }))
   await run('patrons import', () => benchImport({ root, rows: PATRONS }))

@@ -1,3 +1,4 @@
+import type autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs'
@@ -72,11 +73,25 @@ export async function benchModpinfo({ dataDir, base, durationSeconds, startPorta
 
 const MIX = ['STOP', 'YES', 'HELP', 'HELP', 'where is my book', 'thanks', 'Stop please', 'ok', 'renew', 'hello'] as const
 
+/** A realistic mix of inbound texts from `registered` numbers, with ids unique to `prefix`. */
+function inboundMix(prefix: string, registered: number): (request: autocannon.Request) => autocannon.Request {
+  let counter = 0
+  return (request) => {
+    counter += 1
+    const index = Math.floor(Math.random() * registered)
+    const text = MIX[counter % MIX.length] ?? 'hello'
+    request.body = new URLSearchParams({
+      msisdn: benchNumber(index).slice(1), to: '82453', messageId: `${prefix}${counter}`, text, type: 'text',
+      keyword: text.split(' ')[0]?.toUpperCase() ?? '', 'message-timestamp': '2026-11-28 12:00:00',
+    }).toString()
+    return request
+  }
+}
+
 export async function benchWebhooks({ dataDir, base, durationSeconds, startPortal, registered }: PortalScenario & { registered: number }): Promise<ScenarioResult> {
   const server = await startPortal(dataDir)
   // Ids unique to this run: a message id seen before is a redelivery, answered without work.
   const prefix = `bench-${Date.now().toString(36)}-`
-  let counter = 0
   let result: LoadResult
   try {
     result = await load({
@@ -84,16 +99,7 @@ export async function benchWebhooks({ dataDir, base, durationSeconds, startPorta
       method: 'POST',
       durationSeconds,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      setupRequest: (request) => {
-        counter += 1
-        const index = Math.floor(Math.random() * registered)
-        const text = MIX[counter % MIX.length] ?? 'hello'
-        request.body = new URLSearchParams({
-          msisdn: benchNumber(index).slice(1), to: '82453', messageId: `${prefix}${counter}`, text, type: 'text',
-          keyword: text.split(' ')[0]?.toUpperCase() ?? '', 'message-timestamp': '2026-11-28 12:00:00',
-        }).toString()
-        return request
-      },
+      setupRequest: inboundMix(prefix, registered),
     })
   } finally {
     await server.stop()
@@ -229,9 +235,9 @@ const LAYER_NAMES = {
 
 /**
  * The modpinfo page built up layer by layer from the portal's own modules (bench/layersServer.ts),
- * to show where a request's time goes when the page misses its target.
+ * and the webhook route without its database work, to show where a request's time goes.
  */
-export async function benchModpinfoLayers({ dataDir, base, durationSeconds }: Omit<PortalScenario, 'startPortal'>): Promise<ScenarioResult> {
+export async function benchLayers({ dataDir, base, durationSeconds }: Omit<PortalScenario, 'startPortal'>): Promise<ScenarioResult> {
   const root = new URL('..', import.meta.url).pathname
   const rows: string[][] = []
   const summaries: string[] = []
@@ -250,5 +256,19 @@ export async function benchModpinfoLayers({ dataDir, base, durationSeconds }: Om
       await server.stop()
     }
   }
-  return { name: 'modpinfo layers', ok: true, summary: summaries.join(', '), rows }
+  const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], productionEnv(root, dataDir))
+  try {
+    const result = await load({
+      url: `${server.url}/webhooks/sms/inbound`,
+      method: 'POST',
+      durationSeconds,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setupRequest: inboundMix('layers-', 100_000),
+    })
+    rows.push(['webhook layers: the middleware and the message parsed, answered 200 without storing it', String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '(explains webhooks)', ''])
+    summaries.push(`webhook stack ${ratio(result, base)}`)
+  } finally {
+    await server.stop()
+  }
+  return { name: 'layers', ok: true, summary: summaries.join(', '), rows }
 }
