@@ -237,11 +237,12 @@ const LAYER_NAMES = {
  * The modpinfo page built up layer by layer from the portal's own modules (bench/layersServer.ts),
  * and the webhook route without its database work, to show where a request's time goes.
  */
-export async function benchLayers({ dataDir, base, durationSeconds }: Omit<PortalScenario, 'startPortal'>): Promise<ScenarioResult> {
+export async function benchLayers({ dataDir, baseline, durationSeconds }: { dataDir: string; baseline: () => Promise<LoadResult>; durationSeconds: number }): Promise<ScenarioResult> {
   const root = new URL('..', import.meta.url).pathname
   const rows: string[][] = []
   const summaries: string[] = []
   for (const [layer, description] of Object.entries(LAYER_NAMES)) {
+    const base = await baseline()
     const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], { ...productionEnv(root, dataDir), BENCH_LAYER: layer })
     try {
       const login = await fetch(`${server.url}/bench-login/1`, { headers: HTTPS })
@@ -256,6 +257,7 @@ export async function benchLayers({ dataDir, base, durationSeconds }: Omit<Porta
       await server.stop()
     }
   }
+  const base = await baseline()
   const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], productionEnv(root, dataDir))
   try {
     const result = await load({
