@@ -9,9 +9,8 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import express, { type Express } from 'express'
 import { silentLogger } from '../../src/logger.js'
-import { openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
+import { sqliteFileFor } from '../../src/store/store.js'
 import { errorHandler } from '../../src/web/errorHandler.js'
-import { setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
 import { setUpViews } from '../../src/web/setUpViews.js'
 import { MockVonage } from '../support/mockVonage.js'
 import { queryDb } from '../support/vonageApp.js'
@@ -179,37 +178,5 @@ describe('SPEC 7 no stack trace reaches a browser in production', () => {
       const response = await fetch(`${url}/locked`, { headers: { accept: 'application/json' } })
       assert.equal(response.status, 503)
     }
-  })
-})
-
-describe('SPEC 1 production session cookies are Secure', () => {
-  let store: Store
-  let server: Server
-  let url = ''
-  before(async () => {
-    store = openStore({ dataDir: join(tempDir(), 'data') })
-    const app = express()
-    app.set('trust proxy', 'loopback')
-    app.use(setUpWebSession({ secret: 'test', production: true, sessions: store.repos.sessions }))
-    app.get('/touch', (req, res) => {
-      req.session.flash = 'hello'
-      res.send('ok')
-    })
-    server = createServer(app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
-  after(async () => {
-    await new Promise((resolve) => server.close(resolve))
-    await store.close()
-  })
-
-  test('behind an HTTPS proxy the session cookie is Secure and HttpOnly; over plain HTTP no cookie is sent at all', async () => {
-    const https = await fetch(`${url}/touch`, { headers: { 'x-forwarded-proto': 'https' } })
-    const cookie = https.headers.get('set-cookie') ?? ''
-    assert.match(cookie, /; Secure/)
-    assert.match(cookie, /; HttpOnly/)
-    const plain = await fetch(`${url}/touch`)
-    assert.equal(plain.headers.get('set-cookie'), null)
   })
 })

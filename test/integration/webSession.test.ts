@@ -5,42 +5,57 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import express from 'express'
+import express, { type Express } from 'express'
 import { openStore, type Store } from '../../src/store/store.js'
 import { startSession } from '../../src/web/middleware/sessionLifecycle.js'
 import { SESSION_COOKIE, setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
 
 const HOUR_MS = 60 * 60 * 1000
 
+interface SessionServer { url: string; store: Store; close(): Promise<void> }
+
+/** The session middleware alone in front of `routes`, over real HTTP and a real database file. */
+async function sessionServer(options: { production: boolean; now?: () => number }, routes: (app: Express) => void): Promise<SessionServer> {
+  const store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-session-')) })
+  const app = express()
+  app.set('trust proxy', 'loopback')
+  app.use(setUpWebSession({ secret: 'test-secret', production: options.production, sessions: store.repos.sessions, now: options.now }))
+  routes(app)
+  const server: Server = createServer(app)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    store,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve))
+      await store.close()
+    },
+  }
+}
+
 // The session middleware on its own, over real HTTP and a real database, with a clock we move.
 describe('web sessions: a signed cookie, one row, written only when it changes', () => {
+  let server: SessionServer
   let store: Store
-  let server: Server
   let url = ''
   let nowMs = Date.parse('2026-11-28T12:00:00Z')
 
   before(async () => {
-    store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-session-')) })
-    const app = express()
-    app.use(setUpWebSession({ secret: 'test-secret', production: false, sessions: store.repos.sessions, now: () => nowMs }))
-    app.get('/read', (req, res) => { res.json(req.session) })
-    app.get('/remember', (req, res) => {
-      req.session.flash = String(req.query.value)
-      res.send('ok')
+    server = await sessionServer({ production: false, now: () => nowMs }, (app) => {
+      app.get('/read', (req, res) => { res.json(req.session) })
+      app.get('/remember', (req, res) => {
+        req.session.flash = String(req.query.value)
+        res.send('ok')
+      })
+      app.get('/login', async (req, res) => {
+        await startSession(req, (session) => { session.patronId = 7 })
+        res.send('ok')
+      })
     })
-    app.get('/login', async (req, res) => {
-      await startSession(req, (session) => { session.patronId = 7 })
-      res.send('ok')
-    })
-    server = createServer(app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    ;({ store, url } = server)
   })
 
-  after(async () => {
-    await new Promise((resolve) => server.close(resolve))
-    await store.close()
-  })
+  after(() => server.close())
 
   const cookieOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
   const get = (path: string, cookie = '') => fetch(`${url}${path}`, { headers: cookie ? { cookie } : {} })
@@ -89,5 +104,27 @@ describe('web sessions: a signed cookie, one row, written only when it changes',
     assert.deepEqual(await (await get('/read', fresh)).json(), { patronId: 7 }, 'nothing from before login carries over')
     assert.deepEqual(await (await get('/read', planted)).json(), {}, 'the planted id is worth nothing')
     assert.equal(await store.repos.sessions.get(plantedId, nowMs), undefined)
+  })
+})
+
+describe('SPEC 1 production session cookies are Secure', () => {
+  let server: SessionServer
+  before(async () => {
+    server = await sessionServer({ production: true }, (app) => {
+      app.get('/touch', (req, res) => {
+        req.session.flash = 'hello'
+        res.send('ok')
+      })
+    })
+  })
+  after(() => server.close())
+
+  test('behind an HTTPS proxy the session cookie is Secure and HttpOnly; over plain HTTP no cookie is sent at all', async () => {
+    const https = await fetch(`${server.url}/touch`, { headers: { 'x-forwarded-proto': 'https' } })
+    const cookie = https.headers.get('set-cookie') ?? ''
+    assert.match(cookie, /; Secure/)
+    assert.match(cookie, /; HttpOnly/)
+    const plain = await fetch(`${server.url}/touch`)
+    assert.equal(plain.headers.get('set-cookie'), null)
   })
 })
