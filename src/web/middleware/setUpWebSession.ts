@@ -87,13 +87,13 @@ export function setUpWebSession(options: { secret: string; production: boolean; 
     req.session = parseData(state.stored)
     states.set(req, state)
 
-    const end = res.end
+    const end = res.end as (...args: unknown[]) => Response
     let ending = false
     res.end = function (this: Response, ...args: unknown[]) {
-      if (ending) return (end as (...a: unknown[]) => Response).apply(this, args)
+      if (ending) return end.apply(this, args)
       ending = true
       persist(req, res, state).then(
-        () => (end as (...a: unknown[]) => Response).apply(this, args),
+        () => end.apply(this, args),
         // Not stored (the disk, say): the error handler answers instead of this response.
         (error: unknown) => next(error),
       )
