@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
-import { sqliteFileFor } from '../../src/store/store.js'
+import { openStore, sqliteFileFor } from '../../src/store/store.js'
 import { CookieJarClient, errorMessages, textOf, type HttpPage } from '../support/cookieJar.js'
 import { addPatron } from '../support/patrons.js'
 import { addStaff } from '../support/staffClient.js'
@@ -174,6 +174,37 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
       assert.deepEqual(counterRows(app.services.store.location, '192.0.2.20'), [{ key: 'patron_login_address:192.0.2.201', points: 3 }])
     } finally {
       await app.close()
+    }
+  })
+})
+
+describe('attempt counters beside the group commit (issue 10 finding 1)', () => {
+  test('an attempt counted while another request\'s transaction is open stays counted when that transaction rolls back', async () => {
+    const store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-throttle-')) })
+    try {
+      const patron = await addPatron(store, { pin: null })
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => { release = resolve })
+      let opened!: () => void
+      const open = new Promise<void>((resolve) => { opened = resolve })
+      // Another request's unit of work: it writes, keeps the write transaction open across
+      // event-loop turns, then fails and is rolled back.
+      const failing = store.transaction(async (repos) => {
+        await repos.patrons.update(patron.id, { email: 'rolled-back@example.org' }, new Date().toISOString())
+        opened()
+        await gate
+        throw new Error('this unit fails')
+      })
+      await open
+      const taking = store.rateLimits.take([{ limit: { name: 'test_beside', points: 5, duration: 60 }, key: 'card' }])
+      await new Promise((resolve) => setImmediate(resolve))
+      release()
+      await assert.rejects(failing, /this unit fails/)
+      assert.equal(await taking, true)
+      assert.equal((await store.repos.patrons.findById(patron.id))?.email, '')
+      assert.deepEqual(counterRows(store.location, 'test_beside:'), [{ key: 'test_beside:card', points: 1 }])
+    } finally {
+      await store.close()
     }
   })
 })
