@@ -28,10 +28,9 @@ const FORM: Record<Login, { path: string; form: (account: string, secret: string
 async function browserAt(app: TestApp, address: string, login: Login = 'patron') {
   const client = new CookieJarClient(app.url)
   const headers = { 'x-forwarded-for': address }
-  assert.equal((await client.get(FORM[login].path, headers)).status, 200)
-  return {
-    logIn: (account: string, secret: string): Promise<HttpPage> => client.post(FORM[login].path, FORM[login].form(account, secret), headers),
-  }
+  const { path, form } = FORM[login]
+  assert.equal((await client.get(path, headers)).status, 200)
+  return { logIn: (account: string, secret: string): Promise<HttpPage> => client.post(path, form(account, secret), headers) }
 }
 
 function tally(pages: HttpPage[]): { checked: number; throttled: number } {
