@@ -81,6 +81,7 @@ export function buildServices(env: Env, options: BuildOptions): Services {
       const expired = await consent.expireInvitations()
       if (expired > 0) log.info({ expired }, 'unanswered invitations expired')
       await store.repos.sessions.deleteExpired(clock().getTime())
+      await store.rateLimits.sweep()
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed')
     }

@@ -1,7 +1,6 @@
 import type { ConfigSnapshot, ConfigPaths, ConfigWatcher } from '../config/configFiles.js'
 import type { Store } from '../store/store.js'
 import type { ConsentService } from './consentService.js'
-import { LOGIN_LIMITS, LoginThrottle } from './loginThrottle.js'
 import { PatronSearchService } from './patronSearch.js'
 import { StaffAuthService } from './staffAuth.js'
 import { ConfigEditorService } from './staffConfig.js'
@@ -23,10 +22,8 @@ export function buildStaffServices(deps: {
   clock: () => Date
 }): StaffServices {
   const config = (): ConfigSnapshot => deps.watcher.current()
-  // A throttle of its own: failed staff logins never lock a patron out, nor the reverse.
-  const throttle = new LoginThrottle(LOGIN_LIMITS, () => deps.clock().getTime())
   return {
-    auth: new StaffAuthService(deps.store, throttle, deps.clock),
+    auth: new StaffAuthService(deps.store, deps.clock),
     search: new PatronSearchService(deps.store, config),
     console: new StaffConsoleService(deps.store, deps.consent, config),
     configEditor: new ConfigEditorService(deps.paths, deps.watcher),

@@ -8,11 +8,13 @@ import { InboxRepository } from './inboxRepository.js'
 import { InboundPartRepository } from './inboundPartRepository.js'
 import { OutboxRepository } from './outboxRepository.js'
 import { PatronRepository } from './patronRepository.js'
+import type { RateLimits } from './rateLimits.js'
 import { RegistrationRepository } from './registrationRepository.js'
 import type { Tables } from './schema.js'
 import { SessionRepository } from './sessionRepository.js'
 import { openSqlite } from './sqlite/openSqlite.js'
 import { sqliteDialect } from './sqlite/sqliteDialect.js'
+import { SqliteRateLimits, type Unit } from './sqlite/sqliteRateLimits.js'
 import { StaffRepository } from './staffRepository.js'
 
 export interface Repositories {
@@ -31,6 +33,8 @@ export interface Repositories {
 // services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
 export interface Store {
   readonly repos: Repositories
+  /** Attempt counters (the login throttle, SPEC 7), kept in the database. */
+  readonly rateLimits: RateLimits
   readonly backend: 'sqlite'
   readonly location: string
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
@@ -64,6 +68,7 @@ function repositories(db: Kysely<Tables>): Repositories {
 
 export class KyselyStore implements Store {
   readonly repos: Repositories
+  readonly rateLimits: RateLimits
   private readonly commits: GroupCommit<Tables>
 
   constructor(
@@ -71,9 +76,11 @@ export class KyselyStore implements Store {
     readonly backend: 'sqlite',
     readonly location: string,
     private readonly health: WriteHealth,
+    rateLimits: (unit: Unit) => RateLimits,
   ) {
     this.repos = repositories(db)
     this.commits = new GroupCommit(db)
+    this.rateLimits = rateLimits((work) => this.commits.run(() => work()))
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -116,5 +123,6 @@ export function openStore(options: { databaseUrl?: string | undefined; dataDir: 
   const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir)
   const db = openSqlite(file)
   const health = new WriteHealth()
-  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db, health) }), 'sqlite', file, health)
+  const kysely = new Kysely<Tables>({ dialect: sqliteDialect(db, health) })
+  return new KyselyStore(kysely, 'sqlite', file, health, (unit) => new SqliteRateLimits(db, unit))
 }

@@ -171,4 +171,18 @@ CREATE INDEX consent_events_barcode ON consent_events (barcode, id);
 CREATE INDEX outbox_in_flight ON outbox (state) WHERE state IN ('queued', 'sending');
 `,
   },
+  {
+    version: 5,
+    name: 'rate_limits',
+    sql: `
+-- Login attempt counters (SPEC 7), in RateLimiterSQLite's layout: key = limit name and key,
+-- points = attempts counted in the window, expire = when the window ends (epoch ms).
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  points INTEGER NOT NULL DEFAULT 0,
+  expire INTEGER
+);
+CREATE INDEX rate_limits_expire ON rate_limits (expire);
+`,
+  },
 ]
