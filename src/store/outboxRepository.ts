@@ -25,7 +25,7 @@ export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind'
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  /** Queues a message to go out now (the dispatcher holds alerts for the send window). */
+  /** Queues a message to go out now (the outbox worker holds alerts for the send window). */
   async enqueue(message: QueuedMessage, now: Date): Promise<number> {
     const at = now.toISOString()
     const row: NewOutboxMessage = {
@@ -80,7 +80,7 @@ export class OutboxRepository {
   }
 
   // Moves a row from one state to another only if it is still in the expected one, so two
-  // dispatchers (or a dispatcher and a cancel) never both act on it.
+  // outbox workers (or a worker and a cancel) never both act on it.
   async transition(
     id: number,
     from: OutboxState,

@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable } from 'kysely'
 import type { OutboundKind, SmsStatus } from '../domain/optIn.js'
 
 // Times are stored as ISO-8601 UTC text (sortable, readable in an export) except where
-// the dispatcher compares them on every poll, which uses epoch milliseconds.
+// the outbox worker compares them on every poll, which uses epoch milliseconds.
 
 export interface PatronTable {
   id: Generated<number>
