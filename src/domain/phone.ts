@@ -4,7 +4,7 @@ import { getCountryCallingCode, type CountryCode, type PhoneNumberType } from 'l
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 
 export type PhoneErrorKey = 'SMS_ERR_NUMBER_LENGTH' | 'SMS_ERR_NUMBER_INVALID'
-export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
+type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
 
 const MIN_DIGITS = 10
 const MAX_DIGITS = 15

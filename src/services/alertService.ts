@@ -12,11 +12,11 @@ import type { ConsentService } from './consentService.js'
 // whether a recall notice is sent at all is the ILS's decision, not the portal's.
 export const ALERT_TYPES = ['hold', 'overdue', 'courtesy', 'recall'] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
-export type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
+type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
 
 export interface AlertRequest { barcode: string; type: AlertType; text: string }
 
-export interface AlertView {
+interface AlertView {
   id: number
   type: string
   state: AlertState
@@ -31,14 +31,14 @@ export interface AlertView {
   deliveryErrorCode: string | null
 }
 
-export type AlertResult =
+type AlertResult =
   | { kind: 'queued'; alert: AlertView }
   /** The same alert was accepted within the last 24 hours: its first answer, nothing queued. */
   | { kind: 'duplicate'; alert: AlertView }
   | { kind: 'unknown_patron' }
   | { kind: 'not_opted_in'; status: SmsStatus; reason: string }
 
-export const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
+const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
 
 const REFUSALS: Record<Exclude<SmsStatus, 'opted_in'>, string> = {
   not_opted_in: 'The patron is not opted in to SMS alerts.',

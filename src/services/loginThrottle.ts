@@ -3,7 +3,7 @@ import { verifySecret } from './passwords.js'
 // SPEC 7: after 5 wrong PINs for one account, or 20 from one address, within 15 minutes,
 // further attempts are refused until the window has passed. Counts live in memory: each
 // portal node limits on its own, which only makes a distributed guesser slower, never faster.
-export interface ThrottleLimits { perAccount: number; perAddress: number; windowMs: number }
+interface ThrottleLimits { perAccount: number; perAddress: number; windowMs: number }
 
 export const LOGIN_LIMITS: ThrottleLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 }
 
@@ -52,7 +52,7 @@ export class LoginThrottle {
   }
 }
 
-export type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'throttled' }
+type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'throttled' }
 
 /**
  * One login attempt under the throttle (SPEC 7). `find` returns undefined for an account that

@@ -20,7 +20,7 @@ export interface OutboxWorkerOptions {
 }
 
 /** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes. */
-export function retryDelayMs(attempt: number, random = Math.random): number {
+function retryDelayMs(attempt: number, random = Math.random): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 600_000)
   return Math.round(base * (0.75 + random() * 0.5))
 }

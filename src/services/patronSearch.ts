@@ -13,7 +13,7 @@ export interface SearchPage {
   rows: PatronSummary[]
 }
 
-export const SEARCH_PAGE_SIZE = 25
+const SEARCH_PAGE_SIZE = 25
 // Fewer digits than this cannot be a whole phone number anywhere, only a barcode prefix.
 const MIN_NUMBER_DIGITS = 7
 const MAX_QUERY_LENGTH = 100

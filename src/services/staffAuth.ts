@@ -3,18 +3,18 @@ import { DomainError } from './errors.js'
 import { checkLogin, LoginThrottle } from './loginThrottle.js'
 import { hashSecret } from './passwords.js'
 
-export type StaffLogin =
+type StaffLogin =
   | { kind: 'ok'; username: string }
   | { kind: 'wrong' }
   /** Too many wrong passwords for this account or from this address; nothing was checked. */
   | { kind: 'throttled' }
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/
-export const MIN_PASSWORD_LENGTH = 10
+const MIN_PASSWORD_LENGTH = 10
 const MAX_PASSWORD_LENGTH = 200
 
 /** Usernames are compared without case, so "Librarian" and "librarian" are one account. */
-export function normalizeUsername(username: string): string {
+function normalizeUsername(username: string): string {
   return username.trim().toLowerCase()
 }
 

@@ -20,7 +20,7 @@ const CANCEL_FOR_PATRON = new PreparedQuery((db, { patronId, reason, at }: { pat
 const CANCEL_FOR_NUMBER = new PreparedQuery((db, { e164, reason, at }: { e164: string; reason: string; at: string }) =>
   db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED))
 
-export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
+type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
@@ -68,15 +68,6 @@ export class OutboxRepository {
       .orderBy('next_attempt_ms')
       .limit(limit)
       .execute()
-  }
-
-  nextDueMs(): Promise<number | null> {
-    return this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.min<number>('next_attempt_ms').as('next'))
-      .where(IS_QUEUED)
-      .executeTakeFirstOrThrow()
-      .then((row) => (row.next === null ? null : Number(row.next)))
   }
 
   // Moves a row from one state to another only if it is still in the expected one, so two

@@ -31,7 +31,7 @@ export interface Repositories {
 // services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
 export interface Store {
   readonly repos: Repositories
-  readonly backend: 'sqlite'
+  /** The SQLite file; tests open it to look at rows no repository reads. */
   readonly location: string
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
@@ -62,13 +62,12 @@ function repositories(db: Kysely<Tables>): Repositories {
   }
 }
 
-export class KyselyStore implements Store {
+class KyselyStore implements Store {
   readonly repos: Repositories
   private readonly commits: GroupCommit<Tables>
 
   constructor(
     private readonly db: Kysely<Tables>,
-    readonly backend: 'sqlite',
     readonly location: string,
     private readonly health: WriteHealth,
   ) {
@@ -116,5 +115,5 @@ export function openStore(options: { databaseUrl?: string | undefined; dataDir: 
   const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir)
   const db = openSqlite(file)
   const health = new WriteHealth()
-  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db, health) }), 'sqlite', file, health)
+  return new KyselyStore(new Kysely<Tables>({ dialect: sqliteDialect(db, health) }), file, health)
 }
