@@ -1,6 +1,6 @@
 import type { ImportProblem, ImportProgress, ImportSummary } from '../services/patronImport.js'
 
-export interface ProgressSource {
+interface ProgressSource {
   totalBytes: number
   bytesRead(): number
 }

@@ -1,10 +1,10 @@
-import type { CountryCode, PhoneNumberType } from 'libphonenumber-js'
+import { getCountryCallingCode, type CountryCode, type PhoneNumberType } from 'libphonenumber-js'
 // The max metadata is the one that knows number types (the default min metadata does not),
 // which is what lets us refuse landlines and toll-free numbers outside the US.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 
 export type PhoneErrorKey = 'SMS_ERR_NUMBER_LENGTH' | 'SMS_ERR_NUMBER_INVALID'
-export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
+type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
 
 const MIN_DIGITS = 10
 const MAX_DIGITS = 15
@@ -44,13 +44,38 @@ export function checkMobileNumber(typed: string, defaultCountry: CountryCode): P
   return { ok: true, e164: parsed.e164 }
 }
 
-// Formatting never makes two numbers different (SPEC 4.5). Landlines still parse here: whether
-// a number is textable is checkMobileNumber's question, not whether it changed.
-export function sameNumber(a: string, b: string, defaultCountry: CountryCode): boolean {
-  const pa = parseE164(a, defaultCountry)
-  const pb = parseE164(b, defaultCountry)
-  if (pa && pb) return pa.e164 === pb.e164
-  return digitsOf(a) === digitsOf(b)
+/**
+ * SPEC 4.5: does the MOBILE PH field as typed still name the registered number? Only the
+ * E.164 digits count, never punctuation or formatting. A number typed in national form is
+ * also matched by its trailing digits, so a change of SMS_COUNTRY does not opt out everyone.
+ */
+export function recordMatchesNumber(mobile: string, e164: string, country: CountryCode): boolean {
+  const digits = digitsOf(mobile)
+  if (digits === '') return false
+  // The common cases, without a parse: typed in full international form, or the national
+  // number without a trunk prefix (every NANP number) after the country's calling code.
+  if (digits === e164.slice(1) || `+${getCountryCallingCode(country)}${digits}` === e164) return true
+  const check = checkMobileNumber(mobile, country)
+  if (check.ok) return check.e164 === e164
+  return digits.length >= 10 && e164.endsWith(digits)
+}
+
+/**
+ * The ways the number typed may have been written in the MOBILE PH field: as typed, in
+ * international digits and in national digits (with and without the trunk prefix), so
+ * `+1 (201) 555-0123` finds a record holding `2015550123` and `201.555.0123` finds `+12015550123`.
+ */
+export function numberForms(typed: string, country: CountryCode): { digits: string[]; e164s: string[] } {
+  const digits = new Set([digitsOf(typed)])
+  const e164s: string[] = []
+  const parsed = parsePhoneNumberFromString(typed.trim().replace(/^00/, '+'), { defaultCountry: country })
+  if (parsed) {
+    e164s.push(parsed.number)
+    digits.add(parsed.number.slice(1))
+    digits.add(parsed.nationalNumber)
+    digits.add(digitsOf(parsed.formatNational()))
+  }
+  return { digits: [...digits].filter((d) => d !== ''), e164s }
 }
 
 export function e164FromMsisdn(msisdn: string): string | null {

@@ -1,4 +1,4 @@
-export interface LocalWindow { startMinute: number; endMinute: number }
+interface LocalWindow { startMinute: number; endMinute: number }
 
 function localMinuteOfDay(at: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at)
@@ -9,7 +9,7 @@ function localMinuteOfDay(at: Date, timeZone: string): number {
 
 /**
  * When an alert may go out: `at` itself inside the library's local sending hours, else the
- * next opening. Across a DST change the opening may be an hour off; the dispatcher checks
+ * next opening. Across a DST change the opening may be an hour off; the outbox worker checks
  * again when it wakes, so an alert is never sent outside the window, only held longer.
  */
 export function nextSendTime(at: Date, window: LocalWindow, timeZone: string): Date {

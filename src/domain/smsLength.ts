@@ -1,5 +1,5 @@
 export type SmsEncoding = 'GSM-7' | 'UCS-2'
-export interface SmsSize { encoding: SmsEncoding; units: number; segments: number }
+interface SmsSize { encoding: SmsEncoding; units: number; segments: number }
 
 // GSM 03.38 default alphabet and its extension table (each extension character is ESC + char).
 const GSM_BASIC = new Set(

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto'
 import type { ConfigSnapshot } from '../config/configFiles.js'
 import type { SmsStatus } from '../domain/optIn.js'
+import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
 import { smsSegments, type SmsEncoding } from '../domain/smsLength.js'
 import type { OutboxMessage } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import type { ConsentService } from './consentService.js'
-import { recordMatchesNumber } from './numberMatch.js'
 
 // Recall is accepted whatever SMS_COUNTRY says: the terms patrons agree to name recalls, and
 // whether a recall notice is sent at all is the ILS's decision, not the portal's.
 export const ALERT_TYPES = ['hold', 'overdue', 'courtesy', 'recall'] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
-export type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
+type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
 
 export interface AlertRequest { barcode: string; type: AlertType; text: string }
 
-export interface AlertView {
+interface AlertView {
   id: number
   type: string
   state: AlertState
@@ -31,14 +31,14 @@ export interface AlertView {
   deliveryErrorCode: string | null
 }
 
-export type AlertResult =
+type AlertResult =
   | { kind: 'queued'; alert: AlertView }
   /** The same alert was accepted within the last 24 hours: its first answer, nothing queued. */
   | { kind: 'duplicate'; alert: AlertView }
   | { kind: 'unknown_patron' }
   | { kind: 'not_opted_in'; status: SmsStatus; reason: string }
 
-export const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
+const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
 
 const REFUSALS: Record<Exclude<SmsStatus, 'opted_in'>, string> = {
   not_opted_in: 'The patron is not opted in to SMS alerts.',
@@ -76,7 +76,7 @@ type Decision =
   | { kind: 'not_opted_in'; status: SmsStatus; reason: string; patronId: number | null }
 
 // SPEC 5, Alerts: an alert is queued only for an opted-in patron whose record still names the
-// registered number, in the same transaction as those checks; the dispatcher holds it until
+// registered number, in the same transaction as those checks; the outbox worker holds it until
 // SMS_SEND_WINDOW opens and checks once more before it leaves.
 export class AlertService {
   constructor(private readonly deps: {

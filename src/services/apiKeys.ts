@@ -2,14 +2,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Store } from '../store/store.js'
 import { DomainError } from './errors.js'
 
-export interface ApiClient { id: number; name: string }
+interface ApiClient { id: number; name: string }
 
 const KEY_PREFIX = 'wpk_'
 const MAX_NAME_LENGTH = 100
 
 // A key is 256 random bits, so a plain SHA-256 is enough to make the stored value useless to a
 // thief, and unlike scrypt it lets the key be found by an indexed lookup on every request.
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex')
 }
 

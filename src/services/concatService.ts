@@ -4,13 +4,13 @@ import type { InboundPart } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import type { ConsentService } from './consentService.js'
 
-export interface PartResult {
+interface PartResult {
   duplicate: boolean
   /** The id the joined text was handled under, once every part is in. */
   joinedMessageId: string | null
 }
 
-export interface JoinedText {
+interface JoinedText {
   messageId: string
   text: string
   receivedAt: Date

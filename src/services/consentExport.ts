@@ -1,7 +1,7 @@
 import type { ConsentEvent } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 
-export const CONSENT_CSV_COLUMNS = [
+const CONSENT_CSV_COLUMNS = [
   'id', 'at', 'patron_id', 'barcode', 'e164', 'from_status', 'to_status', 'channel',
   'reason', 'terms_hash', 'ip', 'user_agent', 'inbound_message_id', 'actor',
 ] as const satisfies readonly (keyof ConsentEvent)[]

@@ -1,14 +1,13 @@
 import type { ConfigSnapshot } from '../config/configFiles.js'
 import { classifyInbound, type Keyword } from '../domain/keywords.js'
 import { isActive, transition, type OptInEvent, type OutboundKind, type Region, type SmsStatus } from '../domain/optIn.js'
-import { checkMobileNumber, e164FromMsisdn } from '../domain/phone.js'
+import { checkMobileNumber, e164FromMsisdn, recordMatchesNumber } from '../domain/phone.js'
 import type { Logger } from '../logger.js'
 import type { InboundInput, ReceiptInput } from '../sms/gateway.js'
 import { isUniqueViolation } from '../store/errors.js'
 import type { ConsentChannel, ConsentEvent, OutboxMessage, Patron, Registration } from '../store/schema.js'
 import type { Repositories, Store } from '../store/store.js'
 import { DomainError, NotFoundError } from './errors.js'
-import { recordMatchesNumber } from './numberMatch.js'
 import { smsText, termsHash } from './smsTexts.js'
 
 /** Who or what caused a change: kept with every consent event as evidence. */

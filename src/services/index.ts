@@ -1,7 +1,6 @@
 import { ConfigWatcher } from '../config/configFiles.js'
 import type { Env } from '../config/env.js'
 import type { Logger } from '../logger.js'
-import { Dispatcher, type DispatcherOptions } from '../sms/dispatcher.js'
 import type { SmsGateway } from '../sms/gateway.js'
 import { SimulatorGateway } from '../sms/simulatorGateway.js'
 import { VonageGateway } from '../sms/vonageGateway.js'
@@ -10,6 +9,8 @@ import { AlertService } from './alertService.js'
 import { ApiKeyService } from './apiKeys.js'
 import { ConcatService } from './concatService.js'
 import { ConsentService } from './consentService.js'
+import { OutboxSignal } from './outboxSignal.js'
+import { OutboxWorker, type OutboxWorkerOptions } from './outboxWorker.js'
 import { PatronAuthService } from './patronAuthService.js'
 import { buildStaffServices, type StaffServices } from './staffServices.js'
 
@@ -32,10 +33,10 @@ export interface Services {
   apiKeys: ApiKeyService
   /** The staff console (SPEC 6). */
   staff: StaffServices
-  dispatcher: Dispatcher
+  outboxWorker: OutboxWorker
   /** Stops the timers and closes the database; in-flight sends finish first. */
   shutdown(): Promise<void>
-  /** Starts the watcher, the dispatcher and the periodic jobs. */
+  /** Starts the watcher, the outbox worker and the periodic jobs. */
   startBackground(): Promise<void>
 }
 
@@ -44,7 +45,7 @@ export interface BuildOptions {
   clock?: () => Date
   /** A gateway made by the caller (the Vonage one, or a test's); default: from env. */
   gateway?: SmsGateway
-  dispatcher?: DispatcherOptions
+  outboxWorker?: OutboxWorkerOptions
   configPollMs?: number
   /** How often invitations are checked for expiry and old sessions swept. */
   housekeepingMs?: number
@@ -64,13 +65,14 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   const gateway = options.gateway ?? vonage ?? simulator
   if (!gateway) throw new Error('no SMS gateway')
 
-  let dispatcher: Dispatcher | null = null
-  const consent = new ConsentService({ store, config: current, clock, log, onQueued: () => dispatcher?.wake() })
+  // Made before both sides of the cycle: the services that queue SMS notify it, the worker listens.
+  const queued = new OutboxSignal()
+  const consent = new ConsentService({ store, config: current, clock, log, onQueued: () => queued.notify() })
   const patronAuth = new PatronAuthService(store)
-  dispatcher = new Dispatcher(store, gateway, consent, current, log, clock, options.dispatcher)
+  const outboxWorker = new OutboxWorker(store, gateway, consent, queued, current, log, clock, options.outboxWorker)
   simulator?.onReceipt((receipt) => consent.handleReceipt(receipt))
   const concat = new ConcatService({ store, consent, clock })
-  const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => dispatcher?.wake() })
+  const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => queued.notify() })
   const apiKeys = new ApiKeyService(store, clock)
   const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConf, webOptions: env.webOptions }, clock })
 
@@ -88,10 +90,10 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   }
 
   const services: Services = {
-    env, log, clock, store, config, gateway, simulator, consent, patronAuth, concat, alerts, apiKeys, staff, dispatcher,
+    env, log, clock, store, config, gateway, simulator, consent, patronAuth, concat, alerts, apiKeys, staff, outboxWorker,
     async startBackground() {
       config.start()
-      await dispatcher.start()
+      await outboxWorker.start()
       await housekeeping()
       const timer = setInterval(housekeeping, housekeepingMs)
       timer.unref()
@@ -100,7 +102,7 @@ export function buildServices(env: Env, options: BuildOptions): Services {
     async shutdown() {
       for (const timer of timers) clearInterval(timer)
       config.stop()
-      await dispatcher.stop()
+      await outboxWorker.stop()
       await store.close()
     },
   }

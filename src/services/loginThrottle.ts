@@ -2,7 +2,7 @@ import type { Charge, RateLimit, RateLimits } from '../store/rateLimits.js'
 import { verifySecret } from './passwords.js'
 
 /** The three counts a login attempt is charged to. */
-export interface LoginLimits {
+interface LoginLimits {
   accountAtAddress: RateLimit
   account: RateLimit
   address: RateLimit
@@ -26,7 +26,7 @@ function loginLimits(login: 'patron' | 'staff'): LoginLimits {
 export const PATRON_LOGIN_LIMITS = loginLimits('patron')
 export const STAFF_LOGIN_LIMITS = loginLimits('staff')
 
-export type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'throttled' }
+type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'throttled' }
 
 /**
  * Login attempts under the throttle (SPEC 7). An attempt is counted, in the database and

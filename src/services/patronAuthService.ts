@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js'
 import { LoginThrottle, PATRON_LOGIN_LIMITS } from './loginThrottle.js'
 
-export type PatronLogin =
+type PatronLogin =
   | { kind: 'ok'; patronId: number }
   | { kind: 'wrong' }
   /** SPEC 7: too many wrong PINs for this barcode or from this address; nothing was checked. */

@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js'
 import { DomainError } from './errors.js'
 import { hashSecret } from './passwords.js'
 
-export const IMPORT_COLUMNS = ['barcode', 'name', 'pin', 'email', 'mobile'] as const
+const IMPORT_COLUMNS = ['barcode', 'name', 'pin', 'email', 'mobile'] as const
 type Column = (typeof IMPORT_COLUMNS)[number]
 export type ImportFields = Record<Column, string>
 
@@ -31,7 +31,7 @@ export interface ImportProgress {
 
 export interface ImportSummary extends ImportProgress { durationMs: number }
 
-export interface ImportOptions {
+interface ImportOptions {
   /** SMS_COUNTRY: how mobile numbers without + are read. */
   country: CountryCode
   batchSize?: number
@@ -43,14 +43,14 @@ export interface ImportOptions {
 }
 
 /** The file cannot be imported at all (no header, wrong columns): nothing was changed. */
-export class ImportFileError extends DomainError {
+class ImportFileError extends DomainError {
   override name = 'ImportFileError'
   constructor(message: string) {
     super(null, message)
   }
 }
 
-export type CheckedRow =
+type CheckedRow =
   | { ok: true; patron: { barcode: string; name: string; pin: string; email: string; mobile: string }; warning: string | null }
   | { ok: false; reason: string }
 

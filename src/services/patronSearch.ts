@@ -1,7 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js'
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import type { ConfigSnapshot } from '../config/configFiles.js'
-import { digitsOf } from '../domain/phone.js'
+import { digitsOf, numberForms } from '../domain/phone.js'
 import type { PatronSearchCriteria, PatronSummary } from '../store/patronRepository.js'
 import type { Store } from '../store/store.js'
 
@@ -14,28 +13,10 @@ export interface SearchPage {
   rows: PatronSummary[]
 }
 
-export const SEARCH_PAGE_SIZE = 25
+const SEARCH_PAGE_SIZE = 25
 // Fewer digits than this cannot be a whole phone number anywhere, only a barcode prefix.
 const MIN_NUMBER_DIGITS = 7
 const MAX_QUERY_LENGTH = 100
-
-/**
- * The ways the number typed may have been written in the MOBILE PH field: as typed, in
- * international digits and in national digits (with and without the trunk prefix), so
- * `+1 (201) 555-0123` finds a record holding `2015550123` and `201.555.0123` finds `+12015550123`.
- */
-export function numberForms(typed: string, country: CountryCode): { digits: string[]; e164s: string[] } {
-  const digits = new Set([digitsOf(typed)])
-  const e164s: string[] = []
-  const parsed = parsePhoneNumberFromString(typed.trim().replace(/^00/, '+'), { defaultCountry: country })
-  if (parsed) {
-    e164s.push(parsed.number)
-    digits.add(parsed.number.slice(1))
-    digits.add(parsed.nationalNumber)
-    digits.add(digitsOf(parsed.formatNational()))
-  }
-  return { digits: [...digits].filter((d) => d !== ''), e164s }
-}
 
 /** One search box: letters search names (and exact barcodes); digits search barcodes and numbers. */
 export function searchCriteria(query: string, country: CountryCode): PatronSearchCriteria {

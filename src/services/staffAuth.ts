@@ -3,7 +3,7 @@ import { DomainError } from './errors.js'
 import { LoginThrottle, STAFF_LOGIN_LIMITS } from './loginThrottle.js'
 import { hashSecret } from './passwords.js'
 
-export type StaffLogin =
+type StaffLogin =
   | { kind: 'ok'; username: string }
   | { kind: 'wrong' }
   /** Too many wrong passwords for this account or from this address; nothing was checked. */
@@ -11,11 +11,11 @@ export type StaffLogin =
 
 const MAX_USERNAME_LENGTH = 64
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/
-export const MIN_PASSWORD_LENGTH = 10
+const MIN_PASSWORD_LENGTH = 10
 const MAX_PASSWORD_LENGTH = 200
 
 /** Usernames are compared without case, so "Librarian" and "librarian" are one account. */
-export function normalizeUsername(username: string): string {
+function normalizeUsername(username: string): string {
   return username.trim().toLowerCase()
 }
 

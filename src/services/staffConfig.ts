@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { ConfProblem } from '../config/confFile.js'
 import { validateConfText, writeConfFileAtomically, type ConfigPaths, type ConfigWatcher, type ConfKind } from '../config/configFiles.js'
 
-export const CONF_FILE_NAMES = ['messages.conf', 'webpub.def'] as const
+const CONF_FILE_NAMES = ['messages.conf', 'webpub.def'] as const
 export type ConfFileName = (typeof CONF_FILE_NAMES)[number]
 
 const KINDS: Record<ConfFileName, ConfKind> = { 'messages.conf': 'messagesConf', 'webpub.def': 'webOptions' }
@@ -26,7 +26,7 @@ export interface ConfFileView {
   lastGoodAt: Date | null
 }
 
-export type ConfSave =
+type ConfSave =
   | { kind: 'saved'; warnings: ConfProblem[] }
   | { kind: 'invalid'; errors: ConfProblem[] }
   | { kind: 'conflict' }

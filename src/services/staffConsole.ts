@@ -14,9 +14,9 @@ export interface StaffPatronRecord {
   messages: OutboxMessage[]
 }
 
-export interface NumberHolder { patronId: number; barcode: string; name: string; status: SmsStatus }
+interface NumberHolder { patronId: number; barcode: string; name: string; status: SmsStatus }
 
-export interface NumberLookup {
+interface NumberLookup {
   e164: string
   /** Registrations that the opt-out will end (pending or opted in). */
   holders: NumberHolder[]

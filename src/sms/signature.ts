@@ -7,10 +7,10 @@ export interface SignatureSettings {
   method: SignatureMethod
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string }
+type SignatureCheck = { ok: true } | { ok: false; reason: string }
 
 /** Replays older than this, or clocks this far ahead, are refused. */
-export const SIGNATURE_MAX_AGE_MS = 5 * 60_000
+const SIGNATURE_MAX_AGE_MS = 5 * 60_000
 
 const HMAC_ALGORITHMS: Readonly<Record<Exclude<SignatureMethod, 'md5hash'>, string>> = {
   md5hmac: 'md5',

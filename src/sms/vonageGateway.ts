@@ -4,7 +4,7 @@ import { maskPhone } from '../domain/phone.js'
 import type { Logger } from '../logger.js'
 import type { GatewayHealth, OutgoingSms, SendResult, SmsGateway } from './gateway.js'
 
-export interface VonageGatewayOptions {
+interface VonageGatewayOptions {
   /** How long one send may take before it counts as a network fault (ms). */
   timeoutMs?: number
 }

@@ -1,7 +1,7 @@
 import type { InboundInput, ReceiptInput } from './gateway.js'
 
 export type WebhookParams = Readonly<Record<string, string>>
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
 
 /** Vonage sends GET or POST, query string, form or JSON: merge them and keep strings. */
 export function webhookParams(query: unknown, body: unknown): WebhookParams {

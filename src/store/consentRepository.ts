@@ -4,7 +4,7 @@ import type { ConsentEvent, NewConsentEvent, Tables } from './schema.js'
 
 const APPEND = new PreparedQuery((db, event: NewConsentEvent) => db.insertInto('consent_events').values(event))
 /** The newest events a patron page shows. A literal: SQLite took twice as long with a bound LIMIT. */
-export const HISTORY_SHOWN = 200
+const HISTORY_SHOWN = 200
 const FOR_PATRON = new PreparedQuery((db, { patronId }: { patronId: number }) =>
   db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(sql.lit(HISTORY_SHOWN)))
 

@@ -15,7 +15,7 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : ''
 }
 
-export function isStorageFailure(error: unknown): boolean {
+function isStorageFailure(error: unknown): boolean {
   return STORAGE_FAILURE.test(codeOf(error))
 }
 

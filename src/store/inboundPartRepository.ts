@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { InboundPart, Tables } from './schema.js'
 
-export interface PartGroup {
+interface PartGroup {
   msisdn: string
   toNumber: string
   ref: string

@@ -20,12 +20,12 @@ const CANCEL_FOR_PATRON = new PreparedQuery((db, { patronId, reason, at }: { pat
 const CANCEL_FOR_NUMBER = new PreparedQuery((db, { e164, reason, at }: { e164: string; reason: string; at: string }) =>
   db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED))
 
-export type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
+type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  /** Queues a message to go out now (the dispatcher holds alerts for the send window). */
+  /** Queues a message to go out now (the outbox worker holds alerts for the send window). */
   async enqueue(message: QueuedMessage, now: Date): Promise<number> {
     const at = now.toISOString()
     const row: NewOutboxMessage = {
@@ -70,17 +70,8 @@ export class OutboxRepository {
       .execute()
   }
 
-  nextDueMs(): Promise<number | null> {
-    return this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.min<number>('next_attempt_ms').as('next'))
-      .where(IS_QUEUED)
-      .executeTakeFirstOrThrow()
-      .then((row) => (row.next === null ? null : Number(row.next)))
-  }
-
   // Moves a row from one state to another only if it is still in the expected one, so two
-  // dispatchers (or a dispatcher and a cancel) never both act on it.
+  // outbox workers (or a worker and a cancel) never both act on it.
   async transition(
     id: number,
     from: OutboxState,

@@ -2,9 +2,9 @@ import type { Generated, Insertable, Selectable } from 'kysely'
 import type { OutboundKind, SmsStatus } from '../domain/optIn.js'
 
 // Times are stored as ISO-8601 UTC text (sortable, readable in an export) except where
-// the dispatcher compares them on every poll, which uses epoch milliseconds.
+// the outbox worker compares them on every poll, which uses epoch milliseconds.
 
-export interface PatronTable {
+interface PatronTable {
   id: Generated<number>
   barcode: string
   name: string
@@ -18,7 +18,7 @@ export interface PatronTable {
   updated_at: string
 }
 
-export interface RegistrationTable {
+interface RegistrationTable {
   patron_id: number
   status: SmsStatus
   e164: string | null
@@ -29,7 +29,7 @@ export interface RegistrationTable {
 
 export type ConsentChannel = 'web' | 'sms' | 'staff' | 'system'
 
-export interface ConsentEventTable {
+interface ConsentEventTable {
   id: Generated<number>
   patron_id: number
   barcode: string
@@ -48,7 +48,7 @@ export interface ConsentEventTable {
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled' | 'unknown'
 
-export interface OutboxTable {
+interface OutboxTable {
   id: Generated<number>
   patron_id: number | null
   e164: string
@@ -67,7 +67,7 @@ export interface OutboxTable {
   updated_at: string
 }
 
-export interface InboundMessageTable {
+interface InboundMessageTable {
   message_id: string
   msisdn: string
   to_number: string
@@ -77,7 +77,7 @@ export interface InboundMessageTable {
   outcome: string
 }
 
-export interface InboundPartTable {
+interface InboundPartTable {
   message_id: string
   msisdn: string
   to_number: string
@@ -91,7 +91,7 @@ export interface InboundPartTable {
   joined_message_id: string | null
 }
 
-export interface DeliveryReceiptTable {
+interface DeliveryReceiptTable {
   id: Generated<number>
   message_id: string
   client_ref: string | null
@@ -101,21 +101,21 @@ export interface DeliveryReceiptTable {
   outcome: string
 }
 
-export interface StaffUserTable {
+interface StaffUserTable {
   id: Generated<number>
   username: string
   password_hash: string
   created_at: string
 }
 
-export interface ApiKeyTable {
+interface ApiKeyTable {
   id: Generated<number>
   name: string
   key_hash: string
   created_at: string
 }
 
-export interface SessionTable {
+interface SessionTable {
   sid: string
   data: string
   expires_ms: number
@@ -141,6 +141,5 @@ export type ConsentEvent = Selectable<ConsentEventTable>
 export type NewConsentEvent = Insertable<ConsentEventTable>
 export type OutboxMessage = Selectable<OutboxTable>
 export type NewOutboxMessage = Insertable<OutboxTable>
-export type DeliveryReceipt = Selectable<DeliveryReceiptTable>
 export type InboundMessage = Selectable<InboundMessageTable>
 export type InboundPart = Selectable<InboundPartTable>

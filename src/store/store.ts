@@ -35,7 +35,7 @@ export interface Store {
   readonly repos: Repositories
   /** Attempt counters (the login throttle, SPEC 7), kept in the database. */
   readonly rateLimits: RateLimits
-  readonly backend: 'sqlite'
+  /** The SQLite file; tests open it to look at rows no repository reads. */
   readonly location: string
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
@@ -66,14 +66,13 @@ function repositories(db: Kysely<Tables>): Repositories {
   }
 }
 
-export class KyselyStore implements Store {
+class KyselyStore implements Store {
   readonly repos: Repositories
   readonly rateLimits: RateLimits
   private readonly commits: GroupCommit<Tables>
 
   constructor(
     private readonly db: Kysely<Tables>,
-    readonly backend: 'sqlite',
     readonly location: string,
     private readonly health: WriteHealth,
     rateLimits: (unit: Unit) => RateLimits,
@@ -124,5 +123,5 @@ export function openStore(options: { databaseUrl?: string | undefined; dataDir: 
   const db = openSqlite(file)
   const health = new WriteHealth()
   const kysely = new Kysely<Tables>({ dialect: sqliteDialect(db, health) })
-  return new KyselyStore(kysely, 'sqlite', file, health, (unit) => new SqliteRateLimits(db, unit))
+  return new KyselyStore(kysely, file, health, (unit) => new SqliteRateLimits(db, unit))
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Renders a partial with exactly the locals it is given: `<%- partial('/partials/field', { … }) %>`. */
-export type PartialRenderer = (name: string, locals: ejs.Data) => string
+type PartialRenderer = (name: string, locals: ejs.Data) => string
 
 // Pages are rendered by Express (view cache on); partials go through `partial()`, not EJS's
 // include(): include() copies every local of the calling page into a fresh object for each
@@ -21,7 +21,7 @@ export function setUpViews(app: Express, views: string, production: boolean): vo
   app.locals.partial = partialRenderer(views, production)
 }
 
-export function partialRenderer(views: string, production: boolean): PartialRenderer {
+function partialRenderer(views: string, production: boolean): PartialRenderer {
   const compiled = new Map<string, ejs.TemplateFunction>()
   return (name, locals) => {
     let template = compiled.get(name)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 
-export interface PhoneReply {
+interface PhoneReply {
   /** the simulated phone, E.164 */
   from: string
   /** the short code it texts */
@@ -8,7 +8,7 @@ export interface PhoneReply {
   text: string
 }
 
-export const INBOUND_WEBHOOK_PATH = '/webhooks/sms/inbound'
+const INBOUND_WEBHOOK_PATH = '/webhooks/sms/inbound'
 
 function vonageTimestamp(at: Date): string {
   return at.toISOString().slice(0, 19).replace('T', ' ')

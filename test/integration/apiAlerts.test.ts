@@ -41,7 +41,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
   const json = async (response: Response) => (await response.json()) as Record<string, unknown>
 
   before(async () => {
-    // The dispatcher is driven by hand (drain) so each test sees each step.
+    // The outbox worker is driven by hand (drain) so each test sees each step.
     app = await startTestApp({ clock: () => now, background: false })
     key = (await app.services.apiKeys.create('test-ils')).key
   })
@@ -77,7 +77,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(row?.alert_type, 'hold')
     assert.equal(row?.e164, patron.e164)
 
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     const texts = app.services.simulator!.conversation(patron.e164).map((message) => message.text)
     assert.deepEqual(texts, ['Your hold "Dune" is ready for pickup.'])
     const delivered = await eventually(async () => {
@@ -91,7 +91,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     const patron = await registeredPatron(app.services.store)
     const alert = { barcode: patron.barcode, type: 'overdue', text: 'An item is overdue.' }
     const first = await json(await post(alert))
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
 
     now = new Date(AFTERNOON.getTime() + 23 * 3_600_000)
     const again = await post(alert)
@@ -198,7 +198,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     const unreachable = await registeredPatron(store)
     simulator!.setUnreachable(unreachable.e164, true)
     const failed = await json(await post({ barcode: unreachable.barcode, type: 'hold', text: 'Your hold is ready.' }))
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     const failedState = await json(await get(failed.id as number))
     assert.equal(failedState.state, 'failed')
     assert.match(String(failedState.error), /unreachable/)
@@ -212,7 +212,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
   })
 
   test('SPEC 5 send window (fake clock): an alert made at 01:00 is held while opt-in texts go out; at 08:00 it is sent', async () => {
-    const { store, simulator, consent, dispatcher } = app.services
+    const { store, simulator, consent, outboxWorker } = app.services
     now = NIGHT
     const patron = await registeredPatron(store)
     const response = await post({ barcode: patron.barcode, type: 'hold', text: 'Your hold is ready.' })
@@ -223,18 +223,18 @@ describe('alerts API (SPEC 5, Alerts)', () => {
 
     const newcomer = await addPatron(store)
     await consent.submitModpinfo(newcomer.id, { email: '', tele1: '', mobile: '(201) 555-0777', optin: true, confirm: null }, WEB)
-    await dispatcher.drain()
+    await outboxWorker.drain()
     assert.equal(simulator!.conversation('+12015550777').length, 1, 'the invitation is not held')
     assert.deepEqual(simulator!.conversation(patron.e164), [], 'the alert is held')
     const held = await json(await get(queued.id as number))
     assert.equal(held.state, 'held')
 
     now = new Date('2026-01-15T12:59:00Z')
-    await dispatcher.drain()
+    await outboxWorker.drain()
     assert.deepEqual(simulator!.conversation(patron.e164), [], 'still held at 07:59')
 
     now = new Date(WINDOW_OPENS)
-    await dispatcher.drain()
+    await outboxWorker.drain()
     assert.deepEqual(simulator!.conversation(patron.e164).map((message) => message.text), ['Your hold is ready.'])
     const sent = await eventually(async () => {
       const state = (await json(await get(queued.id as number))).state

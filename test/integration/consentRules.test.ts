@@ -18,7 +18,7 @@ interface Rig {
   app: TestApp
   gateway: ScriptedGateway
   advance(ms: number): void
-  /** Sends everything due, like the dispatcher does after each commit. */
+  /** Sends everything due, like the outbox worker does after each commit. */
   flush(): Promise<void>
   inbound(from: string, text: string, messageId?: string): Promise<void>
   status(patronId: number): Promise<string>
@@ -37,7 +37,7 @@ async function setUp(options: { webOptions?: string } = {}): Promise<Rig> {
     app,
     gateway,
     advance: (ms) => { now += ms },
-    flush: async () => { await app.services.dispatcher.drain() },
+    flush: async () => { await app.services.outboxWorker.drain() },
     inbound: async (from, text, messageId) => {
       inboundCounter += 1
       await app.services.consent.handleInbound({ messageId: messageId ?? `in-${inboundCounter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date(now) })
@@ -45,9 +45,9 @@ async function setUp(options: { webOptions?: string } = {}): Promise<Rig> {
     status: async (patronId) => (await app.services.consent.patronView(patronId)).status,
     optedIn: async (patronId) => {
       await app.services.consent.submitModpinfo(patronId, form({ mobile: A, optin: true }), WEB)
-      await app.services.dispatcher.drain()
+      await app.services.outboxWorker.drain()
       await rig?.inbound(A, 'YES')
-      await app.services.dispatcher.drain()
+      await app.services.outboxWorker.drain()
     },
   }
   return rig
@@ -378,8 +378,8 @@ describe('SPEC 5 outbox', () => {
     const [row] = await app.services.store.repos.outbox.listForPatron(patron.id)
     assert.ok(row)
     await app.services.store.repos.outbox.transition(row.id, 'queued', { state: 'sending', updated_at: '' })
-    await app.services.dispatcher.start()
-    await app.services.dispatcher.stop()
+    await app.services.outboxWorker.start()
+    await app.services.outboxWorker.stop()
     await flush()
     assert.equal(gateway.sent.length, 0)
     assert.equal((await app.services.store.repos.outbox.findById(row.id))?.state, 'unknown')

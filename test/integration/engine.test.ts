@@ -38,7 +38,7 @@ describe('the consent engine end to end (SPEC 4.3, 4.6, 4.9, 5)', () => {
     const view = await consent.patronView(patron.id)
     assert.equal(view.status, 'not_opted_in')
 
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.equal(phone().filter((m) => m.direction === 'outbound').length, 2, 'nothing is sent after STOP')
     const transitions = view.history.map((e) => `${e.from_status}->${e.to_status}:${e.channel}`).reverse()
     assert.deepEqual(transitions, ['not_opted_in->pending_optin:web', 'pending_optin->opted_in:sms', 'opted_in->not_opted_in:sms'])

@@ -113,7 +113,7 @@ describe('the SMS simulator (SPEC 5)', () => {
 
 describe('status texts in the patron pages', () => {
   test('SPEC 4.4 a pending opt-out is shown with SMS_STATUS_PENDING_OPTOUT, not the opt-in text', async () => {
-    // No dispatcher: the opt-out text stays queued, so the status stays pending_optout.
+    // No outbox worker: the opt-out text stays queued, so the status stays pending_optout.
     const app = await startPortalApp({ background: false, messagesConf: 'SMS_STATUS_PENDING_OPTIN=Waiting for YES\nSMS_STATUS_PENDING_OPTOUT=Stopping\n' })
     try {
       const client = new CookieJarClient(app.url)

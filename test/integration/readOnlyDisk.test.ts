@@ -123,9 +123,9 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     app = await startTestApp({ env: { DATA_DIR: dataDir } })
     patron = await addPatron(app.services.store)
     await app.services.consent.submitModpinfo(patron.id, { email: '', tele1: '', mobile: NUMBER, optin: true, confirm: null }, WEB)
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.equal((await postInbound(app, NUMBER, 'YES', 'ro-yes')).status, 200)
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.equal(await status(), 'opted_in')
     // The simulator's delivery receipts (invitation, confirmation) land just after the sends.
     await eventually(() => count('SELECT count(*) FROM delivery_receipts') === 2)

@@ -183,7 +183,7 @@ describe('staff console (SPEC 6)', () => {
       assert.match(history, /was deleted and silently opted out of SMS/)
       assert.match(history, /Opted In Not Opted In Staff librarian record_deleted/)
 
-      await app.services.dispatcher.drain()
+      await app.services.outboxWorker.drain()
       assert.deepEqual(simulator!.conversation('+12015550600'), [], 'no SMS to the number')
       const login = await new WebClient(app.url).patronLogIn(patron.barcode, patron.pin)
       assert.equal(login.status, 401, 'the deleted patron cannot log in')
@@ -203,7 +203,7 @@ describe('staff console (SPEC 6)', () => {
       assert.equal((await store.repos.patrons.findById(patron.id))?.mobile, '')
       const [event] = await store.repos.consent.listForPatron(patron.id)
       assert.deepEqual([event?.channel, event?.actor, event?.to_status, event?.reason], ['staff', DEMO_STAFF.username, 'not_opted_in', 'mobile_removed'])
-      await app.services.dispatcher.drain()
+      await app.services.outboxWorker.drain()
       assert.deepEqual(simulator!.conversation('+12015550700'), [])
     })
 

@@ -41,7 +41,7 @@ async function committedInvitation(msisdn: string): Promise<{ dir: string; clien
   writeFileSync(join(dir, 'messages.conf'), '')
   writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
   const env = readEnv(serverEnv(dir))
-  // The portal process that took the opt-in stopped right after the commit: no dispatcher ran.
+  // The portal process that took the opt-in stopped right after the commit: no outbox worker ran.
   const services = buildServices(env, { log: silentLogger() })
   try {
     const patronId = await addPatron(services.store)

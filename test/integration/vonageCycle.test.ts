@@ -68,7 +68,7 @@ describe('SPEC 4.3/4.6/5 the US opt-in cycle through the real Vonage SDK, with s
 
     const sentBeforeStop = mock.requests.length
     const lateAlert = await queueAlert(app, patronId, NUMBER, 'Demo Public Library: an item is overdue.')
-    await services.dispatcher.drain()
+    await services.outboxWorker.drain()
     assert.equal(mock.requests.length, sentBeforeStop, 'no SMS of any kind after STOP')
     assert.equal((await services.store.repos.outbox.findById(lateAlert))?.state, 'cancelled')
     assert.equal(mock.requests.length, 3)

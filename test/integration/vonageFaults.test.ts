@@ -24,7 +24,7 @@ interface FaultApp {
   close(): Promise<void>
 }
 
-/** The app on a clock the test moves, the dispatcher driven by hand, every log line kept. */
+/** The app on a clock the test moves, the outbox worker driven by hand, every log line kept. */
 async function startFaultApp(mock: MockVonage): Promise<FaultApp> {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-faults-'))
   writeFileSync(join(dir, 'messages.conf'), '')
@@ -105,20 +105,20 @@ describe('SPEC 5 transient Vonage faults: retried with backoff, sent exactly onc
       const delays: number[] = []
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const startedAt = app.services.clock().getTime()
-        assert.equal(await app.services.dispatcher.drain(), 1)
+        assert.equal(await app.services.outboxWorker.drain(), 1)
         const row = await app.services.store.repos.outbox.findById(Number(clientRef))
         assert.equal(row?.state, 'queued')
         assert.equal(row?.attempts, attempt)
         delays.push((row?.next_attempt_ms ?? 0) - startedAt)
         // Not yet due: a drain now sends nothing.
-        assert.equal(await app.services.dispatcher.drain(), 0)
+        assert.equal(await app.services.outboxWorker.drain(), 0)
         app.advance(delays[attempt - 1] ?? 0)
       }
       assert.ok(delays[0] !== undefined && delays[0] >= 1_500 && delays[0] <= 2_500, `first backoff ${delays[0]} ms`)
       assert.ok(delays[1] !== undefined && delays[1] >= 3_000 && delays[1] <= 5_000, `second backoff ${delays[1]} ms`)
 
-      assert.equal(await app.services.dispatcher.drain(), 1)
-      assert.equal(await app.services.dispatcher.drain(), 0)
+      assert.equal(await app.services.outboxWorker.drain(), 1)
+      assert.equal(await app.services.outboxWorker.drain(), 0)
       assert.equal(mock.acceptedCount(clientRef), 1)
       assert.equal(requestsFor(clientRef), 3)
       assert.equal((await outboxRow(app.services.store, patronId, 'invitation'))?.state, 'sent')
@@ -131,9 +131,9 @@ describe('SPEC 4.3 a number Vonage refuses', () => {
   test('status 6 on the invitation → not retried, the patron is Rejected', async () => {
     const { patronId, clientRef } = await queueInvitation()
     mock.failNext(1, { kind: 'reject', status: '6', errorText: 'Invalid Message' })
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     app.advance(HOUR)
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.equal(requestsFor(clientRef), 1)
     assert.equal((await outboxRow(app.services.store, patronId, 'invitation'))?.state, 'failed')
     assert.equal(await statusOf(app, patronId), 'rejected')
@@ -145,7 +145,7 @@ describe('SPEC 1 bad Vonage credentials: alert, /healthz 503, nothing lost', () 
     const { patronId, clientRef } = await queueInvitation()
     mock.failNext(3, { kind: 'reject', status: '4', errorText: 'Bad Credentials' })
     for (let i = 0; i < 3; i += 1) {
-      await app.services.dispatcher.drain()
+      await app.services.outboxWorker.drain()
       app.advance(HOUR)
     }
     assert.equal((await outboxRow(app.services.store, patronId, 'invitation'))?.state, 'queued')
@@ -157,7 +157,7 @@ describe('SPEC 1 bad Vonage credentials: alert, /healthz 503, nothing lost', () 
     assert.match(body.gateway.detail, /VONAGE_API_KEY/)
     assert.equal(app.logLines.filter((line) => line.includes('ALERT')).length, 1)
 
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.equal(mock.acceptedCount(clientRef), 1)
     assert.equal((await fetch(`${app.url}/healthz`)).status, 200)
   })
@@ -169,7 +169,7 @@ describe('SPEC 7 phone numbers in the logs of failed sends', () => {
     const second = await queueInvitation()
     mock.failNext(1, { kind: 'throttle' })
     mock.failNext(1, { kind: 'reject', status: '3', errorText: `Invalid to parameter ${second.msisdn}` })
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     assert.ok(app.logLines.length >= 2, 'the failures were logged')
     for (const msisdn of [first.msisdn, second.msisdn]) {
       const national = msisdn.slice(1)

@@ -69,7 +69,7 @@ describe('SPEC 5 delivery receipts from Vonage', () => {
     assert.equal(await statusOf(app, patronId), 'not_opted_in')
     const [last] = await app.services.store.repos.consent.listForPatron(patronId)
     assert.equal(last?.reason, 'carrier_opt_out')
-    await app.services.dispatcher.drain()
+    await app.services.outboxWorker.drain()
     // Only the alert: no opt-out text follows a carrier opt-out.
     assert.equal(mock.requests.length, sentBefore + 1)
   })

@@ -21,7 +21,7 @@ export interface TestAppOptions extends Partial<Omit<BuildOptions, 'log'>> {
   env?: Record<string, string>
   messagesConf?: string
   webOptions?: string
-  /** Start the dispatcher, watcher and housekeeping (default true). */
+  /** Start the outbox worker, watcher and housekeeping (default true). */
   background?: boolean
 }
 

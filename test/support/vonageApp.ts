@@ -13,7 +13,7 @@ export const ALL_DAY = 'SMS_SEND_WINDOW=00:00-24:00\n'
 
 /** The real app, sending through the real SDK to `mock` (its signature secret, if any, required on webhooks). */
 export function startVonageApp(mock: MockVonage, options: TestAppOptions = {}): Promise<TestApp> {
-  return startTestApp({ webOptions: ALL_DAY, dispatcher: { pollMs: 50 }, ...options, env: { ...mock.env(), ...options.env } })
+  return startTestApp({ webOptions: ALL_DAY, outboxWorker: { pollMs: 50 }, ...options, env: { ...mock.env(), ...options.env } })
 }
 
 /** A patron without a PIN (these tests never log in). */
@@ -49,6 +49,6 @@ export function queryDb<T>(file: string, sql: string, ...params: unknown[]): T[]
 /** Queues an alert straight into the outbox, as the alerts API will (kept simple here). */
 export async function queueAlert(app: TestApp, patronId: number, e164: string, text: string): Promise<number> {
   const id = await app.services.store.repos.outbox.enqueue({ patron_id: patronId, e164, kind: 'alert', alert_type: 'hold', text }, app.services.clock())
-  app.services.dispatcher.wake()
+  app.services.outboxWorker.wake()
   return id
 }

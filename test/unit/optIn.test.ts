@@ -198,7 +198,7 @@ describe('isActive and mayReceive (SPEC 4.2, SPEC 5)', () => {
     assert.deepEqual(SMS_STATUSES.filter(isActive), ['pending_optin', 'opted_in'])
   })
 
-  test('SPEC 5: the dispatcher sends each kind of SMS only in its status (help in any)', () => {
+  test('SPEC 5: the outbox worker sends each kind of SMS only in its status (help in any)', () => {
     const allowed = Object.fromEntries(
       (['invitation', 'confirmation', 'optout', 'help', 'alert'] as const).map((kind) => [kind, SMS_STATUSES.filter((s) => mayReceive(s, kind))])
     )

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import type { CountryCode } from 'libphonenumber-js'
-import { checkMobileNumber, digitsOf, e164FromMsisdn, maskPhone, sameNumber } from '../../src/domain/phone.js'
+import { checkMobileNumber, digitsOf, e164FromMsisdn, maskPhone, numberForms, recordMatchesNumber } from '../../src/domain/phone.js'
 
 describe('checkMobileNumber (SPEC 4.1 validation)', () => {
   test('SPEC 4.1: "+1 201 555 0123" with US default is accepted as +12015550123', () => {
@@ -107,26 +107,46 @@ describe('digitsOf', () => {
   })
 })
 
-describe('sameNumber (SPEC 4.5 automatic opt-out compares E.164 digits)', () => {
-  test('SPEC 4.5: a formatting change "(201) 555-0123" vs "+12015550123" is the same number', () => {
-    assert.equal(sameNumber('(201) 555-0123', '+12015550123', 'US'), true)
+describe('recordMatchesNumber (SPEC 4.5 automatic opt-out compares E.164 digits)', () => {
+  test('SPEC 4.5: a formatting change "(201) 555-0123" still names +12015550123', () => {
+    assert.equal(recordMatchesNumber('(201) 555-0123', '+12015550123', 'US'), true)
   })
 
-  test('SPEC 4.5: dropping the country code "2015550123" vs "1-201-555-0123" is the same number', () => {
-    assert.equal(sameNumber('2015550123', '1-201-555-0123', 'US'), true)
+  test('SPEC 4.5: adding the country code "1-201-555-0123" still names +12015550123', () => {
+    assert.equal(recordMatchesNumber('1-201-555-0123', '+12015550123', 'US'), true)
   })
 
   test('SPEC 4.5: a different last digit is a different number', () => {
-    assert.equal(sameNumber('(201) 555-0124', '+12015550123', 'US'), false)
+    assert.equal(recordMatchesNumber('(201) 555-0124', '+12015550123', 'US'), false)
   })
 
-  test('SPEC 4.5: two invalid numbers are compared by their digits', () => {
-    assert.equal(sameNumber('555-123-4567', '555.123.4567', 'US'), true)
-    assert.equal(sameNumber('555-123-4567', '555-123-4568', 'US'), false)
+  test('SPEC 4.5: an empty or partial MOBILE PH field names no number', () => {
+    assert.equal(recordMatchesNumber('', '+12015550123', 'US'), false)
+    assert.equal(recordMatchesNumber('555-0123', '+12015550123', 'US'), false)
   })
 
-  test('SPEC 4.5: an invalid number never equals a valid one with other digits', () => {
-    assert.equal(sameNumber('', '+12015550123', 'US'), false)
+  test('SPEC 4.5: a UK number typed nationally or with 00 names its E.164 form', () => {
+    assert.equal(recordMatchesNumber('07400 123456', '+447400123456', 'GB'), true)
+    assert.equal(recordMatchesNumber('0044 7400 123456', '+447400123456', 'US'), true)
+  })
+
+  test('SPEC 4.5: a US number typed nationally still matches after SMS_COUNTRY changes to GB', () => {
+    assert.equal(recordMatchesNumber('2015550123', '+12015550123', 'GB'), true)
+  })
+})
+
+describe('numberForms (SPEC 6: staff search ignores punctuation and spacing)', () => {
+  test('a formatted US number searches its international and national digits and its E.164', () => {
+    const forms = numberForms('+1 (201) 555-0123', 'US')
+    assert.deepEqual(new Set(forms.digits), new Set(['12015550123', '2015550123']))
+    assert.deepEqual(forms.e164s, ['+12015550123'])
+  })
+
+  test('a UK number typed nationally also searches the form with its trunk 0, as it is often stored', () => {
+    const forms = numberForms('+44 7400 123456', 'US')
+    assert.ok(forms.digits.includes('447400123456'))
+    assert.ok(forms.digits.includes('7400123456'))
+    assert.ok(forms.digits.includes('07400123456'))
   })
 })
 

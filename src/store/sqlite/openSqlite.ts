@@ -25,7 +25,7 @@ export function openSqlite(file: string): SqliteDatabase {
   return db
 }
 
-export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number[] {
+function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
   const applied = new Set(

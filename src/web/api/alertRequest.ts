@@ -3,10 +3,10 @@ import { smsSegments } from '../../domain/smsLength.js'
 
 // Long texts are allowed (the answer says how many segments they cost), within reason: a
 // runaway template should not turn into a dozen texts on a patron's phone.
-export const MAX_ALERT_SEGMENTS = 10
+const MAX_ALERT_SEGMENTS = 10
 const MAX_BARCODE = 64
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
 
 /** The JSON body of POST /api/v1/alerts, checked; every problem is named in one message. */
 export function parseAlertRequest(body: unknown): Parsed<AlertRequest> {

@@ -7,9 +7,9 @@ import { historyRows, type HistoryRow } from './consentHistory.js'
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
-export interface FormValues { email: string; tele1: string; mobile: string; optin: boolean }
+interface FormValues { email: string; tele1: string; mobile: string; optin: boolean }
 
-export interface ModpinfoPage {
+interface ModpinfoPage {
   title: string
   action: string
   topHref: string

@@ -6,7 +6,7 @@ import { statusView, type StatusView } from './smsStatus.js'
 
 export interface PageError { field: string; message: string }
 
-export interface LoginPage {
+interface LoginPage {
   title: string
   code: string
   errors: PageError[]
@@ -25,7 +25,7 @@ export function loginPage(options: { code?: string; errors?: PageError[]; notice
   }
 }
 
-export interface TopPage {
+interface TopPage {
   title: string
   name: string
   barcode: string

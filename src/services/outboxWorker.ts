@@ -1,25 +1,26 @@
 import type { ConfigSnapshot } from '../config/configFiles.js'
 import { mayReceive } from '../domain/optIn.js'
+import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
 import type { Logger } from '../logger.js'
-import { recordMatchesNumber } from '../services/numberMatch.js'
-import type { ConsentService, SendOutcome } from '../services/consentService.js'
-import { firstShortCode } from '../services/smsTexts.js'
+import type { SendResult, SmsGateway } from '../sms/gateway.js'
 import type { OutboxMessage } from '../store/schema.js'
 import type { Repositories, Store } from '../store/store.js'
-import type { SendResult, SmsGateway } from './gateway.js'
+import type { ConsentService, SendOutcome } from './consentService.js'
+import type { OutboxSignal } from './outboxSignal.js'
+import { firstShortCode } from './smsTexts.js'
 
-export interface DispatcherOptions {
+export interface OutboxWorkerOptions {
   batchSize?: number
   /** sends in flight at once */
   concurrency?: number
-  /** how often to look for due rows when nothing wakes the dispatcher */
+  /** how often to look for due rows when nothing wakes the worker */
   pollMs?: number
   maxAttempts?: number
 }
 
 /** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes. */
-export function retryDelayMs(attempt: number, random = Math.random): number {
+function retryDelayMs(attempt: number, random = Math.random): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 600_000)
   return Math.round(base * (0.75 + random() * 0.5))
 }
@@ -27,7 +28,7 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
 // Sends what the outbox holds, after the transaction that queued it has committed. A row is
 // claimed (queued → sending) in one transaction together with the last check that its
 // recipient may still receive it; the network call happens outside any transaction.
-export class Dispatcher {
+export class OutboxWorker {
   private readonly batchSize: number
   private readonly concurrency: number
   private readonly pollMs: number
@@ -41,11 +42,13 @@ export class Dispatcher {
     private readonly store: Store,
     private readonly gateway: SmsGateway,
     private readonly consent: ConsentService,
+    queued: OutboxSignal,
     private readonly config: () => ConfigSnapshot,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-    options: DispatcherOptions = {},
+    options: OutboxWorkerOptions = {},
   ) {
+    queued.listen(() => this.wake())
     this.batchSize = options.batchSize ?? 100
     this.concurrency = options.concurrency ?? 16
     this.pollMs = options.pollMs ?? 1_000
