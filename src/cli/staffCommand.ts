@@ -15,7 +15,8 @@ export async function staffAddCommand(context: CliContext, username: string): Pr
     return
   }
   const enabled = result.reenabled ? ' It was disabled and is enabled again.' : ''
-  process.stdout.write(`Staff account ${result.username} already existed: its password is changed; ${sessions(result.sessionsEnded)}.${enabled}\n`)
+  const changed = `its password is changed; ${sessions(result.sessionsEnded)}.`
+  process.stdout.write(`Staff account ${result.username} already existed: ${changed}${enabled}\n`)
 }
 
 /** `webpac staff disable USER`: no more logins for the account, and its open sessions end. */

@@ -11,7 +11,13 @@ export type OptInLimits = Pick<WebOptions, 'maxOptInTextsPerNumber' | 'maxOptInS
  * in the last 24 hours. Called inside the submit's own transaction, which SQLite runs one at a
  * time, so two concurrent submits cannot both take the last place.
  */
-export async function optInLimitReached(repos: Repositories, limits: OptInLimits, patronId: number, e164: string, now: Date): Promise<boolean> {
+export async function optInLimitReached(
+  repos: Repositories,
+  limits: OptInLimits,
+  patronId: number,
+  e164: string,
+  now: Date,
+): Promise<boolean> {
   const since = new Date(now.getTime() - DAY_MS).toISOString()
   if ((await repos.consent.countWebOptInsSince(patronId, since)) >= limits.maxOptInStartsPerPatron) return true
   return (await repos.outbox.countOptInTextsSince(e164, since)) >= limits.maxOptInTextsPerNumber

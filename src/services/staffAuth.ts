@@ -9,6 +9,8 @@ export type StaffLogin =
   /** Too many wrong passwords for this account or from this address; nothing was checked. */
   | { kind: 'throttled' }
 
+export interface AccountChange { username: string; created: boolean; reenabled: boolean; sessionsEnded: number }
+
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/
 export const MIN_PASSWORD_LENGTH = 10
 const MAX_PASSWORD_LENGTH = 200
@@ -39,7 +41,7 @@ export class StaffAuthService {
    * disabled account again. A new password ends the account's open sessions: whoever was logged
    * in with the old one (perhaps the reason for the change) must log in again.
    */
-  async setAccount(username: string, password: string): Promise<{ username: string; created: boolean; reenabled: boolean; sessionsEnded: number }> {
+  async setAccount(username: string, password: string): Promise<AccountChange> {
     const account = normalizeUsername(username)
     if (!USERNAME.test(account)) {
       throw new DomainError(null, 'A username is 2 to 64 characters: letters, digits and . _ @ - (starting with a letter or digit).')

@@ -36,7 +36,12 @@ export class ApiKeyRepository {
   }
 
   list(): Promise<ApiKeySummary[]> {
-    return this.db.selectFrom('api_keys').select(['name', 'created_at', 'last_used_at', 'revoked_at']).orderBy('created_at').orderBy('id').execute()
+    return this.db
+      .selectFrom('api_keys')
+      .select(['name', 'created_at', 'last_used_at', 'revoked_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
   }
 
   async countByName(name: string): Promise<{ active: number; revoked: number }> {

@@ -9,7 +9,12 @@ export class StaffRepository {
    * exactly as it refuses an unknown name (webpac staff disable).
    */
   findByUsername(username: string) {
-    return this.db.selectFrom('staff_users').selectAll().where('username', '=', username).where('disabled_at', 'is', null).executeTakeFirst()
+    return this.db
+      .selectFrom('staff_users')
+      .selectAll()
+      .where('username', '=', username)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst()
   }
 
   /** The account whether it is enabled or not, for the CLI that manages it. */

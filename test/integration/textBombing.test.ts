@@ -78,7 +78,8 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
     for (const [index, number] of numbers.entries()) {
       const before = index === 5 ? await app.services.consent.patronView(id) : null
       // The phone change is confirmed up front (the no-JavaScript page's Confirm).
-      const page = await client.post(path, { email: `changed-${index}@example.org`, tele1: '', mobile: number, optin: 'on', confirm: index === 0 ? '' : 'phone' })
+      const form = { email: `changed-${index}@example.org`, tele1: '', mobile: number, optin: 'on', confirm: index === 0 ? '' : 'phone' }
+      const page = await client.post(path, form)
       outcomes.push(page.status)
       if (page.status === 303) await eventually(async () => (await invitationsTo(app, number)) === 1)
       else if (before) {
@@ -103,7 +104,8 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
   test('eight submits with eight numbers sent at the same moment: exactly 5 are accepted and queue an invitation, 3 are refused', async () => {
     const numbers = Array.from({ length: 8 }, (_, i) => `+1201555018${i}`)
     const { client, id, path } = await loggedInPatron(app, 'burst@example.org')
-    const pages = await Promise.all(numbers.map((number) => client.post(path, { email: '', tele1: '', mobile: number, optin: 'on', confirm: 'phone' })))
+    const submit = (number: string) => client.post(path, { email: '', tele1: '', mobile: number, optin: 'on', confirm: 'phone' })
+    const pages = await Promise.all(numbers.map(submit))
 
     assert.deepEqual(pages.map((page) => page.status).sort(), [303, 303, 303, 303, 303, 422, 422, 422])
     for (const page of pages.filter((candidate) => candidate.status === 422)) assertRefusedForTooManyAttempts(page)

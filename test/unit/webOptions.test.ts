@@ -143,7 +143,7 @@ describe('webpub.def validation errors name file and line, and the default stays
     for (const value of ['0', '-1', '2.5', 'three', '', '3 per day', '99999999999999999999']) {
       test(`SPEC 2: ${key}=${JSON.stringify(value)} is not a positive whole number → error, the default ${fallback} stays`, () => {
         const { options, message } = errorFor(`${key}=${value}`)
-        assert.match(message, new RegExp(`^${key}: must be a whole number of ${unit} greater than 0, got ${JSON.stringify(JSON.stringify(value)).slice(1, -1)}`))
+        assert.ok(message.startsWith(`${key}: must be a whole number of ${unit} greater than 0, got ${JSON.stringify(value)}`), message)
         assert.equal(options[option], fallback)
       })
     }
