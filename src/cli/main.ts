@@ -42,26 +42,50 @@ function program(): Command {
       await inContext((context) => deleteCommand(context, barcode))
     })
 
-  webpac
-    .command('staff')
-    .description('staff console accounts')
+  const staff = webpac.command('staff').description('staff console accounts')
+  staff
     .command('add')
-    .description('create a staff account, or set a new password (read from a prompt, or the first line of stdin)')
+    .description(
+      'create a staff account, or set a new password (read from a prompt, or the first line of stdin); ' +
+        'a new password logs the account out everywhere and enables a disabled account again',
+    )
     .argument('<user>', 'the username')
     .action(async (user: string) => {
       const { staffAddCommand } = await import('./staffCommand.js')
       await inContext((context) => staffAddCommand(context, user))
     })
+  staff
+    .command('disable')
+    .description('stop a staff account from logging in and log it out everywhere ("staff add" enables it again)')
+    .argument('<user>', 'the username')
+    .action(async (user: string) => {
+      const { staffDisableCommand } = await import('./staffCommand.js')
+      await inContext((context) => staffDisableCommand(context, user))
+    })
 
-  webpac
-    .command('apikey')
-    .description('keys for the alerts API')
+  const apikey = webpac.command('apikey').description('keys for the alerts API')
+  apikey
     .command('create')
-    .description('create an API key and print it once (only its hash is stored)')
+    .description('create an API key and print it once (only its hash is stored); each active key has its own name')
     .argument('<name>', 'what the key is for, e.g. sierra-notices')
     .action(async (name: string) => {
       const { apiKeyCreateCommand } = await import('./apiKeyCommand.js')
       await inContext((context) => apiKeyCreateCommand(context, name))
+    })
+  apikey
+    .command('list')
+    .description('list the API keys: name, when made, when last used, revoked or not (never the keys)')
+    .action(async () => {
+      const { apiKeyListCommand } = await import('./apiKeyCommand.js')
+      await inContext((context) => apiKeyListCommand(context))
+    })
+  apikey
+    .command('revoke')
+    .description('revoke an API key: from now on the alerts API refuses it')
+    .argument('<name>', 'the name the key was created with')
+    .action(async (name: string) => {
+      const { apiKeyRevokeCommand } = await import('./apiKeyCommand.js')
+      await inContext((context) => apiKeyRevokeCommand(context, name))
     })
 
   webpac

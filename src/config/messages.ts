@@ -16,6 +16,7 @@ export const MESSAGE_KEYS = [
   'SMS_ERR_NUMBER_INVALID',
   'SMS_ERR_NUMBER_TAKEN',
   'SMS_ERR_AUTO_OPTOUT',
+  'SMS_ERR_TOO_MANY_ATTEMPTS',
 ] as const
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number]
@@ -60,6 +61,11 @@ export const DEFAULT_MESSAGES: Messages = Object.freeze({
   SMS_ERR_AUTO_OPTOUT:
     'You have been opted out of SMS Messaging because your mobile number changed. ' +
     'Update your mobile number and check Opt In to receive SMS alerts again.',
+  // One text for both limits (texts to one number, opt-in starts by one patron): which one was
+  // reached would tell a stranger that someone else has been using that number.
+  SMS_ERR_TOO_MANY_ATTEMPTS:
+    'Too many SMS opt-in attempts in the last 24 hours. No text message was sent and your details were not changed. ' +
+    'Please try again tomorrow, or ask library staff for help.',
 })
 
 const SMS_TEXT_KEYS = ['SMS_TEXT_INVITATION', 'SMS_TEXT_CONFIRMATION', 'SMS_TEXT_OPTOUT', 'SMS_TEXT_HELP'] as const

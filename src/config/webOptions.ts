@@ -20,6 +20,10 @@ export interface WebOptions {
   optInExpiryHours: number
   sendWindow: SendWindow
   timezone: string
+  /** Opt-in texts (invitation, confirmation) queued to one number in 24 hours, whichever patron. */
+  maxOptInTextsPerNumber: number
+  /** Opt-ins one patron may start on the web in 24 hours. */
+  maxOptInStartsPerPatron: number
 }
 
 export const WEB_OPTION_KEYS = [
@@ -32,6 +36,8 @@ export const WEB_OPTION_KEYS = [
   'SMS_OPTIN_EXPIRY_HOURS',
   'SMS_SEND_WINDOW',
   'SMS_TIMEZONE',
+  'SMS_MAX_OPTIN_TEXTS_PER_NUMBER',
+  'SMS_MAX_OPTIN_STARTS_PER_PATRON',
 ] as const
 
 export type WebOptionKey = (typeof WEB_OPTION_KEYS)[number]
@@ -48,6 +54,8 @@ export const DEFAULT_WEB_OPTIONS: WebOptions = Object.freeze({
   optInExpiryHours: 72,
   sendWindow: Object.freeze({ start: '08:00', end: '21:00', startMinute: 480, endMinute: 1260 }),
   timezone: 'America/New_York',
+  maxOptInTextsPerNumber: 3,
+  maxOptInStartsPerPatron: 5,
 })
 
 type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
@@ -85,9 +93,11 @@ export function loadWebOptions(parsed: ParsedConf): {
     usOptIn: country === 'US',
     shortCodes: field('SMS_SHORT_CODES', checkShortCodes, d.shortCodes),
     libraryName: field('SMS_LIBRARY_NAME', checkText('it is the program name in every SMS ({library})'), d.libraryName),
-    optInExpiryHours: field('SMS_OPTIN_EXPIRY_HOURS', checkHours, d.optInExpiryHours),
+    optInExpiryHours: field('SMS_OPTIN_EXPIRY_HOURS', checkWholeNumber('hours'), d.optInExpiryHours),
     sendWindow: field('SMS_SEND_WINDOW', checkSendWindow, d.sendWindow),
     timezone: field('SMS_TIMEZONE', checkTimezone, d.timezone),
+    maxOptInTextsPerNumber: field('SMS_MAX_OPTIN_TEXTS_PER_NUMBER', checkWholeNumber('texts'), d.maxOptInTextsPerNumber),
+    maxOptInStartsPerPatron: field('SMS_MAX_OPTIN_STARTS_PER_PATRON', checkWholeNumber('opt-ins'), d.maxOptInStartsPerPatron),
   })
 
   return {
@@ -126,12 +136,14 @@ function checkShortCodes(raw: string): Checked<readonly string[]> {
   return ok(Object.freeze([...new Set(codes)]))
 }
 
-function checkHours(raw: string): Checked<number> {
-  const text = raw.trim()
-  const hours = Number(text)
-  return /^\d+$/.test(text) && Number.isSafeInteger(hours) && hours > 0
-    ? ok(hours)
-    : fail(`must be a whole number of hours greater than 0, got ${JSON.stringify(raw)}`)
+function checkWholeNumber(unit: string): (raw: string) => Checked<number> {
+  return (raw) => {
+    const text = raw.trim()
+    const value = Number(text)
+    return /^\d+$/.test(text) && Number.isSafeInteger(value) && value > 0
+      ? ok(value)
+      : fail(`must be a whole number of ${unit} greater than 0, got ${JSON.stringify(raw)}`)
+  }
 }
 
 function checkSendWindow(raw: string): Checked<SendWindow> {

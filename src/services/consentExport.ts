@@ -6,10 +6,18 @@ const CONSENT_CSV_COLUMNS = [
   'reason', 'terms_hash', 'ip', 'user_agent', 'inbound_message_id', 'actor',
 ] as const satisfies readonly (keyof ConsentEvent)[]
 
-/** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+// A cell a spreadsheet would read as a formula (OWASP, CSV injection). A user agent is typed by
+// whoever sent the request, so `=HYPERLINK(...)` there would run on the auditor's machine.
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. Text that a
+ * spreadsheet would run as a formula gets a leading single quote (OWASP): the spreadsheet shows
+ * it as text and the value stays readable. Numbers are never formulas and are left alone.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null) return ''
-  const text = String(value)
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

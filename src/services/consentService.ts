@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../store/errors.js'
 import type { ConsentChannel, ConsentEvent, OutboxMessage, Patron, Registration } from '../store/schema.js'
 import type { Repositories, Store } from '../store/store.js'
 import { DomainError, NotFoundError } from './errors.js'
+import { optInLimitReached } from './optInLimits.js'
 import { smsText, termsHash } from './smsTexts.js'
 
 /** Who or what caused a change: kept with every consent event as evidence. */
@@ -146,6 +147,11 @@ export class ConsentService {
     let registration = (await repos.registrations.findByPatron(patron.id)) ?? blankRegistration(patron.id, this.nowIso())
     const numberChanged = holdsNumber(registration.status) && registration.e164 !== newE164
     const needed = confirmationNeeded(registration.status, numberChanged, form.optin && newE164 !== null)
+    // Refused like a validation error, before anything is written or the patron is asked to confirm.
+    const startsOptIn = form.optin && newE164 !== null && (numberChanged || !isActive(registration.status))
+    if (startsOptIn && (await optInLimitReached(repos, this.config().webOptions, patron.id, newE164, this.clock()))) {
+      return { kind: 'invalid', errors: [{ field: 'mobile', message: this.config().messages.SMS_ERR_TOO_MANY_ATTEMPTS }] }
+    }
     if (needed && form.confirm !== needed) return { kind: 'confirm', confirm: needed }
 
     if (form.optin && newE164) {

@@ -9,6 +9,8 @@ type StaffLogin =
   /** Too many wrong passwords for this account or from this address; nothing was checked. */
   | { kind: 'throttled' }
 
+export interface AccountChange { username: string; created: boolean; reenabled: boolean; sessionsEnded: number }
+
 const MAX_USERNAME_LENGTH = 64
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/
 const MIN_PASSWORD_LENGTH = 10
@@ -41,8 +43,12 @@ export class StaffAuthService {
     return result.kind === 'ok' ? { kind: 'ok', username: result.found } : result
   }
 
-  /** Creates the account, or sets a new password for an existing one. */
-  async setAccount(username: string, password: string): Promise<{ username: string; created: boolean }> {
+  /**
+   * Creates the account, or sets a new password for an existing one, which also enables a
+   * disabled account again. A new password ends the account's open sessions: whoever was logged
+   * in with the old one (perhaps the reason for the change) must log in again.
+   */
+  async setAccount(username: string, password: string): Promise<AccountChange> {
     const account = normalizeUsername(username)
     if (!USERNAME.test(account)) {
       throw new DomainError(null, 'A username is 2 to 64 characters: letters, digits and . _ @ - (starting with a letter or digit).')
@@ -50,8 +56,24 @@ export class StaffAuthService {
     if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
       throw new DomainError(null, `A staff password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`)
     }
-    const existing = await this.store.repos.staff.findByUsername(account)
-    await this.store.repos.staff.upsert(account, await hashSecret(password), this.clock().toISOString())
-    return { username: account, created: !existing }
+    const hash = await hashSecret(password)
+    return this.store.transaction(async (repos) => {
+      const existing = await repos.staff.findAccount(account)
+      await repos.staff.upsert(account, hash, this.clock().toISOString())
+      const sessionsEnded = existing ? await repos.sessions.destroyForStaff(account) : 0
+      return { username: account, created: !existing, reenabled: Boolean(existing?.disabled_at), sessionsEnded }
+    })
+  }
+
+  /** The account can no longer log in, and its open sessions end now; `staff add` enables it again. */
+  async disable(username: string): Promise<{ username: string; alreadyDisabled: boolean; sessionsEnded: number }> {
+    const account = normalizeUsername(username)
+    return this.store.transaction(async (repos) => {
+      const existing = await repos.staff.findAccount(account)
+      if (!existing) throw new DomainError(null, `There is no staff account "${account}".`)
+      if (!existing.disabled_at) await repos.staff.disable(account, this.clock().toISOString())
+      const sessionsEnded = await repos.sessions.destroyForStaff(account)
+      return { username: account, alreadyDisabled: Boolean(existing.disabled_at), sessionsEnded }
+    })
   }
 }

@@ -32,6 +32,18 @@ export class ConsentRepository {
       .execute()
   }
 
+  /** Opt-ins the patron started on the web since then (a literal, for consent_events_web_optins). */
+  async countWebOptInsSince(patronId: number, sinceIso: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('consent_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('patron_id', '=', patronId)
+      .where(sql<boolean>`reason = 'web_opt_in'`)
+      .where('at', '>=', sinceIso)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
   streamSince(sinceIso: string | null): AsyncIterableIterator<ConsentEvent> {
     let query = this.db.selectFrom('consent_events').selectAll().orderBy('id')
     if (sinceIso) query = query.where('at', '>=', sinceIso)

@@ -5,6 +5,8 @@ import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './sch
 // Written as SQL literals, not bound parameters: only then can the database use the partial
 // indexes on queued rows (outbox_due, outbox_e164) instead of scanning the whole outbox.
 const IS_QUEUED = sql<boolean>`state = 'queued'`
+// The same for the partial index on opt-in texts (outbox_optin_texts, migration 6).
+const IS_OPT_IN_TEXT = sql<boolean>`kind IN ('invitation', 'confirmation')`
 
 type Changes = Partial<Omit<OutboxMessage, 'id'>>
 
@@ -104,6 +106,21 @@ export class OutboxRepository {
       .where('state', '=', 'sending')
       .executeTakeFirst()
     return Number(result.numUpdatedRows)
+  }
+
+  /**
+   * Invitations and confirmations queued to this number since then, for any patron and in any
+   * state: one cancelled before it went out still counts, so the limit does not hang on timing.
+   */
+  async countOptInTextsSince(e164: string, sinceIso: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('e164', '=', e164)
+      .where(IS_OPT_IN_TEXT)
+      .where('created_at', '>=', sinceIso)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   listForPatron(patronId: number, limit = 50): Promise<OutboxMessage[]> {

@@ -106,6 +106,8 @@ interface StaffUserTable {
   username: string
   password_hash: string
   created_at: string
+  /** Set by `webpac staff disable`: the account cannot log in (migration 6). */
+  disabled_at: Generated<string | null>
 }
 
 interface ApiKeyTable {
@@ -113,6 +115,10 @@ interface ApiKeyTable {
   name: string
   key_hash: string
   created_at: string
+  /** Set by `webpac apikey revoke`: the key answers 401 (migration 6). */
+  revoked_at: Generated<string | null>
+  /** When the key last authenticated, written at most once a minute (migration 6). */
+  last_used_at: Generated<string | null>
 }
 
 interface SessionTable {

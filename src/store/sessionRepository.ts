@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { PreparedQuery } from './prepared.js'
 import type { Tables } from './schema.js'
 
@@ -23,6 +23,19 @@ export class SessionRepository {
 
   async destroy(sid: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('sid', '=', sid).execute()
+  }
+
+  /**
+   * Ends every session of this staff account (a disabled account, a new password). The JSON
+   * keeps `staffUser` at its top level whichever session layer wrote it. A full scan, but only
+   * when an administrator acts on an account.
+   */
+  async destroyForStaff(username: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where(sql<string>`json_extract(data, '$.staffUser')`, '=', username)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   async deleteExpired(nowMs: number): Promise<number> {

@@ -249,4 +249,23 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(row?.name, 'another')
     assert.notEqual(row?.key_hash, created.key)
   })
+  test('finding 9: a key\'s last use is recorded when it authenticates, at most once a minute, so a burst of alerts is not a burst of writes', async () => {
+    const created = await app.services.apiKeys.create('last-use')
+    const hash = createHash('sha256').update(created.key).digest('hex')
+    const lastUse = async () => (await app.services.store.repos.apiKeys.findByHash(hash))?.last_used_at
+    const call = async () => {
+      const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${created.key}` } })
+      assert.notEqual(response.status, 401)
+    }
+    assert.equal(await lastUse(), null)
+
+    await call()
+    assert.equal(await lastUse(), AFTERNOON.toISOString())
+    now = new Date(AFTERNOON.getTime() + 59_000)
+    for (let i = 0; i < 5; i += 1) await call()
+    assert.equal(await lastUse(), AFTERNOON.toISOString(), 'not written again within the minute')
+    now = new Date(AFTERNOON.getTime() + 60_000)
+    await call()
+    assert.equal(await lastUse(), new Date(AFTERNOON.getTime() + 60_000).toISOString())
+  })
 })

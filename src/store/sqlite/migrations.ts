@@ -185,4 +185,19 @@ CREATE TABLE rate_limits (
 CREATE INDEX rate_limits_expire ON rate_limits (expire);
 `,
   },
+  {
+    version: 6,
+    name: 'abuse_limits_and_access',
+    sql: `
+-- Limits on opt-in texts (issue 10, finding 3): how many invitations and confirmations went
+-- to one number, and how many opt-ins one patron started on the web, in the last 24 hours.
+CREATE INDEX outbox_optin_texts ON outbox (e164, created_at) WHERE kind IN ('invitation', 'confirmation');
+CREATE INDEX consent_events_web_optins ON consent_events (patron_id, at) WHERE reason = 'web_opt_in';
+-- A disabled staff account cannot log in (webpac staff disable); staff add enables it again.
+ALTER TABLE staff_users ADD COLUMN disabled_at TEXT;
+-- A revoked API key answers 401 (webpac apikey revoke); webpac apikey list shows the last use.
+ALTER TABLE api_keys ADD COLUMN revoked_at TEXT;
+ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+`,
+  },
 ]
