@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
 import { setUpCsrf } from './web/middleware/setUpCsrf.js'
+import { setUpNoStore } from './web/middleware/setUpNoStore.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
@@ -39,6 +40,8 @@ export function createApp(services: Services): Express {
   for (const folder of ['css', 'js']) {
     app.use(`/${folder}`, express.static(`${root}public/${folder}`, { maxAge: production ? '1h' : 0, index: false }))
   }
+  // Everything past the static files is dynamic and may be private: no browser keeps it.
+  app.use(setUpNoStore())
 
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))
