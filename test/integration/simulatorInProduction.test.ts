@@ -75,7 +75,8 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
     assert.ok(Array.isArray(JSON.parse(messages.html)))
     const reply = await staff.post('/simulator/reply', { to: GRACE_E164, text: 'HELP' }, HTTPS)
     assert.equal(reply.status, 303)
-    assert.ok(app.services.simulator?.conversation(GRACE_E164).some((message) => message.direction === 'inbound' && message.text === 'HELP'))
+    const conversation = app.services.simulator?.conversation(GRACE_E164) ?? []
+    assert.ok(conversation.some((message) => message.direction === 'inbound' && message.text === 'HELP'))
   })
 
   test('static files are cached for an hour in production', async () => {

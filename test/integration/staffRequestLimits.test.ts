@@ -43,7 +43,9 @@ describe('issue 10 finding 10: small ones in the staff console', () => {
   before(async () => {
     app = await startTestApp()
     await addStaff(app.services.store)
-    for (let n = 1; n <= MATCHES; n++) await addPatron(app.services.store, { name: `Clamp Patron ${String(n).padStart(2, '0')}`, pin: null })
+    for (let n = 1; n <= MATCHES; n++) {
+      await addPatron(app.services.store, { name: `Clamp Patron ${String(n).padStart(2, '0')}`, pin: null })
+    }
   })
   after(async () => { await app.close() })
 
@@ -83,7 +85,8 @@ describe('issue 10 finding 10: small ones in the staff console', () => {
     const editor = await staff.get('/staff/config/messages.conf')
     const version = /name="version" value="([^"]*)"/.exec(editor.html)?.[1] ?? ''
     const padding = Array.from({ length: 400 }, (_, n) => `# a comment line to make the file large, number ${n}`).join('\n')
-    const saved = await staff.post('/staff/config/messages.conf', { version, text: `${padding}\nSMS_STATUS_OPTED_IN=Signed up for texts\n` })
+    const text = `${padding}\nSMS_STATUS_OPTED_IN=Signed up for texts\n`
+    const saved = await staff.post('/staff/config/messages.conf', { version, text })
     assert.ok(padding.length > 16_384)
     assert.equal(saved.status, 303)
     assert.equal(app.services.config.current().messages.SMS_STATUS_OPTED_IN, 'Signed up for texts')
