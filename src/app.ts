@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
 import { setUpCsrf } from './web/middleware/setUpCsrf.js'
+import { setUpNoStore } from './web/middleware/setUpNoStore.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
@@ -11,14 +12,14 @@ import { API_PREFIX, apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
 import { patronRoutes } from './web/routes/patronRoutes.js'
 import { simulatorRoutes } from './web/routes/simulatorRoutes.js'
-import { STAFF_CONFIG_PATH, staffConfigBody, staffRoutes } from './web/routes/staffRoutes.js'
+import { exceptStaffConfig, STAFF_CONFIG_PATH, staffConfigBody, staffRoutes } from './web/routes/staffRoutes.js'
 import { webhookRoutes } from './web/routes/webhookRoutes.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /**
- * The web application: security → body parsing → static → machine endpoints (health,
- * webhooks, API: no session, no CSRF) → session → CSRF → pages → 404 → errors.
+ * The web application: security → body parsing → static → no-store → machine endpoints (health,
+ * webhooks, API: no session, no CSRF) → session → staff config body → CSRF → pages → 404 → errors.
  */
 export function createApp(services: Services): Express {
   const production = services.env.production
@@ -31,14 +32,15 @@ export function createApp(services: Services): Express {
 
   app.use(setUpWebSecurity(production))
   app.use(setUpSiteLocals(services))
-  // Whole config files from the staff editor; every other form stays within 16 KB.
-  app.use(STAFF_CONFIG_PATH, staffConfigBody())
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
-  app.use(express.json({ limit: '16kb' }))
+  // Every form stays within 16 KB but the staff config editor's, whose body is read after the staff check below.
+  app.use(exceptStaffConfig(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 })))
+  app.use(exceptStaffConfig(express.json({ limit: '16kb' })))
   // Mounted on its own folders only, so other requests never stat the file system.
   for (const folder of ['css', 'js']) {
     app.use(`/${folder}`, express.static(`${root}public/${folder}`, { maxAge: production ? '1h' : 0, index: false }))
   }
+  // Everything past the static files is dynamic and may be private: no browser keeps it.
+  app.use(setUpNoStore())
 
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))
@@ -46,6 +48,7 @@ export function createApp(services: Services): Express {
   app.use(API_PREFIX, apiRoutes(services), apiErrors(services.log))
 
   app.use(setUpWebSession({ secret: services.env.sessionSecret, production, sessions: services.store.repos.sessions }))
+  app.use(STAFF_CONFIG_PATH, staffConfigBody())
   app.use(setUpCsrf())
   // Pages (each a router of its own):
   app.use(patronRoutes(services))

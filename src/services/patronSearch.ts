@@ -17,6 +17,8 @@ const SEARCH_PAGE_SIZE = 25
 // Fewer digits than this cannot be a whole phone number anywhere, only a barcode prefix.
 const MIN_NUMBER_DIGITS = 7
 const MAX_QUERY_LENGTH = 100
+// The highest page whose offset is still an exact integer (SQLite's OFFSET is a 64-bit integer).
+const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / SEARCH_PAGE_SIZE)
 
 /** One search box: letters search names (and exact barcodes); digits search barcodes and numbers. */
 export function searchCriteria(query: string, country: CountryCode): PatronSearchCriteria {
@@ -30,16 +32,30 @@ export function searchCriteria(query: string, country: CountryCode): PatronSearc
   return { barcodePrefix: digits, mobileDigits: forms.digits, e164s: forms.e164s }
 }
 
+function pageCount(total: number): number {
+  return Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE))
+}
+
 // Staff patron search (SPEC 6): barcode, name or mobile number, punctuation and spacing ignored.
 export class PatronSearchService {
   constructor(private readonly store: Store, private readonly config: () => ConfigSnapshot) {}
 
+  /**
+   * `page` comes from the address bar, so any number may arrive: it is clamped to the pages there
+   * are (issue 10 finding 10: an offset beyond SQLite's integers was a 500). Only a page past the
+   * end costs a second query.
+   */
   async search(query: string, page = 1): Promise<SearchPage> {
     const trimmed = query.trim().slice(0, MAX_QUERY_LENGTH)
-    const wanted = Number.isInteger(page) && page > 0 ? page : 1
     const criteria = searchCriteria(trimmed, this.config().webOptions.country)
-    const { total, rows } = await this.store.repos.patrons.search(criteria, SEARCH_PAGE_SIZE, (wanted - 1) * SEARCH_PAGE_SIZE)
-    const pages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE))
-    return { query: trimmed, page: wanted, pageSize: SEARCH_PAGE_SIZE, total, pages, rows }
+    const asked = Number.isNaN(page) || page < 1 ? 1 : Math.min(Math.floor(page), MAX_PAGE)
+    const found = await this.pageOf(criteria, asked)
+    const last = pageCount(found.total)
+    const { total, rows } = asked <= last ? found : await this.pageOf(criteria, last)
+    return { query: trimmed, page: Math.min(asked, pageCount(total)), pageSize: SEARCH_PAGE_SIZE, total, pages: pageCount(total), rows }
+  }
+
+  private pageOf(criteria: PatronSearchCriteria, page: number): Promise<{ total: number; rows: PatronSummary[] }> {
+    return this.store.repos.patrons.search(criteria, SEARCH_PAGE_SIZE, (page - 1) * SEARCH_PAGE_SIZE)
   }
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { DEMO_STAFF } from '../../src/services/demoSeed.js'
 import { CookieJarClient, textOf } from '../support/cookieJar.js'
 import { GRACE, startPortalApp } from '../support/portalApp.js'
 
@@ -30,15 +31,21 @@ describe('pages, errors and the security of what the browser gets (SPEC 3, SPEC 
     }
   })
 
-  // A page whose service fails: the simulator's phone list is made to throw.
+  // A page whose service fails: the simulator's phone list is made to throw. In production the
+  // simulator is for staff, over HTTPS (the proxy's header), so a librarian opens it.
   async function brokenPage(env: Record<string, string> = {}): Promise<{ status: number; html: string }> {
     const app = await startPortalApp({ env })
     try {
       const simulator = app.services.simulator
       assert.ok(simulator)
       simulator.phones = () => { throw new Error('secret detail from /srv/webpac/src/internal.ts') }
-      const response = await fetch(`${app.url}/simulator`, { headers: { accept: 'text/html' } })
-      return { status: response.status, html: await response.text() }
+      const https = { 'x-forwarded-proto': 'https' }
+      const librarian = new CookieJarClient(app.url)
+      await librarian.get('/staff/login', https)
+      const login = await librarian.post('/staff/login', { username: DEMO_STAFF.username, password: DEMO_STAFF.password }, https)
+      assert.equal(login.status, 303)
+      const response = await librarian.get('/simulator', { accept: 'text/html', ...https })
+      return { status: response.status, html: response.html }
     } finally {
       await app.close()
     }

@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type RequestHandler } from 'express'
 import { checkMobileNumber } from '../../domain/phone.js'
 import type { Services } from '../../services/index.js'
 import { firstShortCode } from '../../services/smsTexts.js'
 import type { SimulatorGateway } from '../../sms/simulatorGateway.js'
+import { currentStaff, requireStaff } from '../middleware/requireStaff.js'
 import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'
 import { e164Param, simulatorHref, simulatorPage } from '../viewModels/simulatorView.js'
 
@@ -20,15 +21,28 @@ function ownBaseUrl(req: Request): string {
   return `http://${host}:${req.socket.localPort}`
 }
 
+// The JSON is read by scripts and tests, which are answered in JSON, not sent to a login form.
+const requireStaffJson: RequestHandler = (req, res, next) => {
+  if (currentStaff(req) !== null) return next()
+  res.status(401).json({ error: 'Log in to the staff console first: on a production site the simulator is for staff only.' })
+}
+
 function conversations(simulator: SimulatorGateway) {
   return { phones: simulator.phones(), conversation: (e164: string) => simulator.conversation(e164) }
 }
 
 // SPEC 5: the simulated phones (SMS_GATEWAY=simulator only). Replies go through the very same
 // webhook as Vonage's, over HTTP, so what works here works with real phones.
-export function simulatorRoutes({ simulator, config, clock }: Pick<Services, 'simulator' | 'config' | 'clock'>): Router {
+export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services, 'simulator' | 'config' | 'clock' | 'env'>): Router {
   const router = Router()
   if (!simulator) return router
+  // A production site with the simulator is a staging site on the internet: its conversations
+  // and its "text as this phone" form are for staff (issue 10 finding 8). Development stays open
+  // for the README's quick start and the e2e tests.
+  if (env.production) {
+    router.use('/simulator/messages', requireStaffJson)
+    router.use('/simulator', requireStaff)
+  }
 
   router.get('/simulator/messages', (req, res) => {
     const phone = e164Param(req.query.to)

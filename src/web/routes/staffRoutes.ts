@@ -16,12 +16,21 @@ export const STAFF_CONFIG_PATH = '/staff/config'
 const MAX_NUMBER_INPUT = 40
 const MAX_BARCODE_INPUT = 64
 
+// STAFF_CONFIG_PATH and everything under it, matched as Express mounts it (case-insensitively).
+const STAFF_CONFIG_PATHS = /^\/staff\/config(?:\/|$)/i
+
 /**
- * The config editor posts whole files, far over the 16 KB every other form is held to; it is
- * mounted for that path only, before the general body parser.
+ * The config editor posts whole files, far over the 16 KB every other form is held to. Mounted on
+ * STAFF_CONFIG_PATH after the session and before the CSRF check: the staff check comes first, so
+ * a visitor's body is never read (issue 10 finding 10), then the body, which holds the CSRF token.
  */
-export function staffConfigBody(): RequestHandler {
-  return express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 10 })
+export function staffConfigBody(): RequestHandler[] {
+  return [requireStaff, express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 10 })]
+}
+
+/** Wraps a general body parser so that it leaves the config editor's bodies to staffConfigBody(). */
+export function exceptStaffConfig(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (STAFF_CONFIG_PATHS.test(req.path) ? next() : parser(req, res, next))
 }
 
 function field(body: unknown, name: string): string {
