@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { createApp } from './app.js'
-import { ConfigError } from './config/configFiles.js'
+import { ConfigError } from './config/configSnapshot.js'
 import { EnvError, readEnv, type Env } from './config/env.js'
 import { createLogger } from './logger.js'
 import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'

@@ -1,5 +1,5 @@
 import { formatProblem } from '../config/confFile.js'
-import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configFiles.js'
+import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { readEnv, type Env } from '../config/env.js'
 import { openStore, type Store } from '../store/store.js'
 import { CliError } from './cliError.js'

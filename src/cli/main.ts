@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
-import { ConfigError } from '../config/configFiles.js'
+import { ConfigError } from '../config/configSnapshot.js'
 import { EnvError, readEnv } from '../config/env.js'
 import { DomainError } from '../services/errors.js'
 import type { CliContext } from './cliContext.js'

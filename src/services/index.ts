@@ -1,4 +1,4 @@
-import { ConfigWatcher } from '../config/configFiles.js'
+import { ConfigWatcher } from '../config/watcher.js'
 import type { Env } from '../config/env.js'
 import type { Logger } from '../logger.js'
 import { Dispatcher, type DispatcherOptions } from '../sms/dispatcher.js'

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { digitsOf } from '../domain/phone.js'
 import type { PatronSearchCriteria, PatronSummary } from '../store/patronRepository.js'
 import type { Store } from '../store/store.js'

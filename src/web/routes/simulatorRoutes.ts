@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
+import { firstShortCode } from '../../config/configSnapshot.js'
 import { checkMobileNumber } from '../../domain/phone.js'
 import type { Services } from '../../services/index.js'
-import { firstShortCode } from '../../services/smsTexts.js'
 import type { SimulatorGateway } from '../../sms/simulatorGateway.js'
 import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'
 import { e164Param, simulatorHref, simulatorPage } from '../viewModels/simulatorView.js'
