@@ -13,7 +13,7 @@ export class CliContext {
   constructor(readonly env: Env = readEnv(process.env, process.cwd(), { for: 'cli' })) {}
 
   get configPaths(): ConfigPaths {
-    return { messagesConf: this.env.messagesConf, webOptions: this.env.webOptions }
+    return { messagesConf: this.env.messagesConfPath, webOptions: this.env.webOptionsPath }
   }
 
   store(): Store {

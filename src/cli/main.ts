@@ -72,7 +72,7 @@ function program(): Command {
     .action(async () => {
       const { configCheckCommand } = await import('./configCommand.js')
       const env = readEnv()
-      process.exitCode = configCheckCommand({ messagesConf: env.messagesConf, webOptions: env.webOptions })
+      process.exitCode = configCheckCommand({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath })
     })
 
   webpac

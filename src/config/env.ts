@@ -18,8 +18,8 @@ export interface Env {
   host: string
   dataDir: string
   databaseUrl: string | undefined
-  messagesConf: string
-  webOptions: string
+  messagesConfPath: string
+  webOptionsPath: string
   smsGateway: 'simulator' | 'vonage'
   vonage: VonageEnv | null
   sessionSecret: string
@@ -77,8 +77,8 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     host: value('HOST') ?? '127.0.0.1',
     dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
     databaseUrl: value('DATABASE_URL'),
-    messagesConf: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
-    webOptions: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
+    messagesConfPath: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
+    webOptionsPath: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
     smsGateway,
     vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
     sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),

@@ -55,7 +55,7 @@ export interface BuildOptions {
 export function buildServices(env: Env, options: BuildOptions): Services {
   const { log } = options
   const clock = options.clock ?? (() => new Date())
-  const config = new ConfigWatcher({ messagesConf: env.messagesConf, webOptions: env.webOptions }, log, options.configPollMs)
+  const config = new ConfigWatcher({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, log, options.configPollMs)
   config.load()
   const current = () => config.current()
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir })
@@ -72,7 +72,7 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   const concat = new ConcatService({ store, consent, clock })
   const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => dispatcher?.wake() })
   const apiKeys = new ApiKeyService(store, clock)
-  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConf, webOptions: env.webOptions }, clock })
+  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, clock })
 
   const timers: NodeJS.Timeout[] = []
   const housekeepingMs = options.housekeepingMs ?? 60_000

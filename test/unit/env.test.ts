@@ -12,7 +12,7 @@ describe('environment (SPEC 1)', () => {
     assert.equal(env.smsGateway, 'simulator')
     assert.equal(env.seedDemo, true)
     assert.equal(env.dataDir, '/srv/webpac/data')
-    assert.equal(env.messagesConf, '/srv/webpac/messages.conf')
+    assert.equal(env.messagesConfPath, '/srv/webpac/messages.conf')
   })
 
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
