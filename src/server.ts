@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     if (error instanceof EnvError) refuse(error.message)
     throw error
   }
-  const log = createLogger()
+  const log = createLogger({ level: env.logLevel })
   if (env.sessionSecretGenerated) log.warn({}, 'SESSION_SECRET not set: using a random one, so sessions end at restart')
 
   let services: Services
