@@ -71,7 +71,8 @@ function program(): Command {
     .description('validate messages.conf and webpub.def; exit code 1 with every error and its line')
     .action(async () => {
       const { configCheckCommand } = await import('./configCommand.js')
-      const env = readEnv()
+      // An admin checks a file before the server is configured, or on a host that never runs it
+      const env = readEnv(process.env, process.cwd(), { for: 'cli' })
       process.exitCode = configCheckCommand({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath })
     })
 
