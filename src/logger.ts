@@ -18,10 +18,11 @@ function maskPhones(object: Record<string, unknown>): Record<string, unknown> {
   return masked ?? object
 }
 
+/** The server passes env.logLevel: env.ts is the one place that reads (and checks) the environment. */
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
     {
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       base: undefined,
       formatters: { log: maskPhones },
     },

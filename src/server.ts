@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { createApp } from './app.js'
-import { ConfigError } from './config/configFiles.js'
+import { ConfigError } from './config/configSnapshot.js'
 import { EnvError, readEnv, type Env } from './config/env.js'
 import { createLogger } from './logger.js'
 import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     if (error instanceof EnvError) refuse(error.message)
     throw error
   }
-  const log = createLogger()
+  const log = createLogger({ level: env.logLevel })
   if (env.sessionSecretGenerated) log.warn({}, 'SESSION_SECRET not set: using a random one, so sessions end at restart')
 
   let services: Services

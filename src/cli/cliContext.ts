@@ -1,5 +1,5 @@
 import { formatProblem } from '../config/confFile.js'
-import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configFiles.js'
+import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { readEnv, type Env } from '../config/env.js'
 import { openStore, type Store } from '../store/store.js'
 import { CliError } from './cliError.js'
@@ -13,7 +13,7 @@ export class CliContext {
   constructor(readonly env: Env = readEnv(process.env, process.cwd(), { for: 'cli' })) {}
 
   get configPaths(): ConfigPaths {
-    return { messagesConf: this.env.messagesConf, webOptions: this.env.webOptions }
+    return { messagesConf: this.env.messagesConfPath, webOptions: this.env.webOptionsPath }
   }
 
   store(): Store {

@@ -1,5 +1,5 @@
 import { byLine, formatProblem } from '../config/confFile.js'
-import { readConfig, type ConfigPaths } from '../config/configFiles.js'
+import { readConfig, type ConfigPaths } from '../config/configSnapshot.js'
 
 /** `webpac config check` (SPEC 2): both files, every error with its line; exit code 1 on any error. */
 export function configCheckCommand(paths: ConfigPaths): number {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
-import { ConfigError } from '../config/configFiles.js'
+import { ConfigError } from '../config/configSnapshot.js'
 import { EnvError, readEnv } from '../config/env.js'
 import { DomainError } from '../services/errors.js'
 import type { CliContext } from './cliContext.js'
@@ -95,8 +95,9 @@ function program(): Command {
     .description('validate messages.conf and webpub.def; exit code 1 with every error and its line')
     .action(async () => {
       const { configCheckCommand } = await import('./configCommand.js')
-      const env = readEnv()
-      process.exitCode = configCheckCommand({ messagesConf: env.messagesConf, webOptions: env.webOptions })
+      // An admin checks a file before the server is configured, or on a host that never runs it
+      const env = readEnv(process.env, process.cwd(), { for: 'cli' })
+      process.exitCode = configCheckCommand({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath })
     })
 
   webpac

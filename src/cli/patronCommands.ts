@@ -23,6 +23,7 @@ export async function importCommand(context: CliContext, file: string): Promise<
   const reporter = new ImportReporter({ totalBytes: size, bytesRead: () => input.bytesRead })
   const summary = await importPatrons(context.store(), input, {
     country: config.webOptions.country,
+    threadpoolSize: context.env.threadpoolSize,
     onBatch: (progress, problems) => reporter.batch(progress, problems),
   })
   reporter.done(summary, file)

@@ -4,6 +4,14 @@ import { resolve } from 'node:path'
 export const SIGNATURE_METHODS = ['md5hash', 'md5hmac', 'sha1hmac', 'sha256hmac', 'sha512hmac'] as const
 export type SignatureMethod = (typeof SIGNATURE_METHODS)[number]
 
+/** pino's levels (its `levels.values`) and `silent`; a unit test holds the list to pino's. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+// libuv's own bounds for its thread pool (MAX_THREADPOOL_SIZE) and its default size.
+const THREADPOOL_MAX = 1024
+const THREADPOOL_DEFAULT = 4
+
 export interface VonageEnv {
   apiKey: string
   apiSecret: string
@@ -18,8 +26,11 @@ export interface Env {
   host: string
   dataDir: string
   databaseUrl: string | undefined
-  messagesConf: string
-  webOptions: string
+  messagesConfPath: string
+  webOptionsPath: string
+  logLevel: LogLevel
+  /** UV_THREADPOOL_SIZE as libuv applies it: how many scrypt hashes can run at once. */
+  threadpoolSize: number
   smsGateway: 'simulator' | 'vonage'
   vonage: VonageEnv | null
   sessionSecret: string
@@ -77,8 +88,10 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     host: value('HOST') ?? '127.0.0.1',
     dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
     databaseUrl: value('DATABASE_URL'),
-    messagesConf: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
-    webOptions: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
+    messagesConfPath: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
+    webOptionsPath: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
+    logLevel: readLogLevel(value('LOG_LEVEL')),
+    threadpoolSize: readThreadpoolSize(value('UV_THREADPOOL_SIZE')),
     smsGateway,
     vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
     sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
@@ -108,4 +121,25 @@ function readVonage(value: (name: string) => string | undefined, production: boo
     signatureMethod: method as SignatureMethod,
     restHost: value('VONAGE_REST_HOST') ?? null,
   }
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined) return 'info'
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new EnvError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)
+  }
+  return raw as LogLevel
+}
+
+// Read, never set: libuv reads UV_THREADPOOL_SIZE from the process environment itself, once, when
+// its pool starts on the first asynchronous fs, crypto or dns call, which may come before any of our
+// code runs (module loading). So it belongs in the service's environment; here it only tells the
+// patron import how many PINs to hash at once (more would only queue for a thread).
+function readThreadpoolSize(raw: string | undefined): number {
+  if (raw === undefined) return THREADPOOL_DEFAULT
+  const size = Number(raw)
+  if (!/^\d+$/.test(raw) || size < 1 || size > THREADPOOL_MAX) {
+    throw new EnvError(`UV_THREADPOOL_SIZE must be a whole number from 1 to ${THREADPOOL_MAX} (libuv's thread pool size), got "${raw}"`)
+  }
+  return size
 }

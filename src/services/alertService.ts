@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import type { SmsStatus } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'

@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { classifyInbound, type Keyword } from '../domain/keywords.js'
 import { isActive, transition, type OptInEvent, type OutboundKind, type Region, type SmsStatus } from '../domain/optIn.js'
 import { checkMobileNumber, e164FromMsisdn, recordMatchesNumber } from '../domain/phone.js'

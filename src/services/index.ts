@@ -1,4 +1,4 @@
-import { ConfigWatcher } from '../config/configFiles.js'
+import { ConfigWatcher } from '../config/watcher.js'
 import type { Env } from '../config/env.js'
 import type { Logger } from '../logger.js'
 import type { SmsGateway } from '../sms/gateway.js'
@@ -56,7 +56,7 @@ export interface BuildOptions {
 export function buildServices(env: Env, options: BuildOptions): Services {
   const { log } = options
   const clock = options.clock ?? (() => new Date())
-  const config = new ConfigWatcher({ messagesConf: env.messagesConf, webOptions: env.webOptions }, log, options.configPollMs)
+  const config = new ConfigWatcher({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, log, options.configPollMs)
   config.load()
   const current = () => config.current()
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir })
@@ -74,7 +74,7 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   const concat = new ConcatService({ store, consent, clock })
   const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => queued.notify() })
   const apiKeys = new ApiKeyService(store, clock)
-  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConf, webOptions: env.webOptions }, clock })
+  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, clock })
 
   const timers: NodeJS.Timeout[] = []
   const housekeepingMs = options.housekeepingMs ?? 60_000

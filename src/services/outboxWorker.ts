@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { mayReceive } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
@@ -8,7 +8,6 @@ import type { OutboxMessage } from '../store/schema.js'
 import type { Repositories, Store } from '../store/store.js'
 import type { ConsentService, SendOutcome } from './consentService.js'
 import type { OutboxSignal } from './outboxSignal.js'
-import { firstShortCode } from './smsTexts.js'
 
 export interface OutboxWorkerOptions {
   batchSize?: number

@@ -35,8 +35,8 @@ interface ImportOptions {
   /** SMS_COUNTRY: how mobile numbers without + are read. */
   country: CountryCode
   batchSize?: number
-  /** PINs hashed at once; scrypt runs on libuv's threadpool, so more than it has only queues. */
-  hashConcurrency?: number
+  /** UV_THREADPOOL_SIZE (env.threadpoolSize): scrypt runs on libuv's pool, so hashing more PINs at once only queues. */
+  threadpoolSize: number
   /** After each committed batch, with the problems found in it, in line order. */
   onBatch?: (progress: ImportProgress, problems: ImportProblem[]) => void
   clock?: () => Date
@@ -59,7 +59,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const MAX_NAME = 200
 const MAX_PIN = 64
 const MAX_RECORD_BYTES = 64 * 1024
-const LIBUV_THREADPOOL = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
 
 const PHONE_REASONS: Record<PhoneErrorKey, string> = {
   SMS_ERR_NUMBER_LENGTH: 'it does not have 10 to 15 digits',
@@ -102,7 +101,7 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
   const started = Date.now()
   const clock = options.clock ?? (() => new Date())
   const batchSize = options.batchSize ?? 1_000
-  const hashConcurrency = options.hashConcurrency ?? Math.max(1, Math.min(availableParallelism(), LIBUV_THREADPOOL))
+  const hashConcurrency = Math.max(1, Math.min(availableParallelism(), options.threadpoolSize))
   const progress: ImportProgress = { rows: 0, imported: 0, rejected: 0, warnings: 0, withoutPin: 0 }
 
   const parser = parse({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { fillSmsText, type MessageKey } from '../config/messages.js'
 import type { OutboundKind } from '../domain/optIn.js'
 
@@ -8,10 +8,6 @@ const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
   confirmation: 'SMS_TEXT_CONFIRMATION',
   optout: 'SMS_TEXT_OPTOUT',
   help: 'SMS_TEXT_HELP',
-}
-
-export function firstShortCode(config: ConfigSnapshot): string {
-  return config.webOptions.shortCodes[0] ?? ''
 }
 
 export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string): string {

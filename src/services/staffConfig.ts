@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { ConfProblem } from '../config/confFile.js'
-import { validateConfText, writeConfFileAtomically, type ConfigPaths, type ConfigWatcher, type ConfKind } from '../config/configFiles.js'
+import { writeConfFileAtomically } from '../config/atomicWrite.js'
+import { validateConfText, type ConfigPaths, type ConfKind } from '../config/configSnapshot.js'
+import type { ConfigWatcher } from '../config/watcher.js'
 
 const CONF_FILE_NAMES = ['messages.conf', 'webpub.def'] as const
 export type ConfFileName = (typeof CONF_FILE_NAMES)[number]

@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../config/configFiles.js'
+import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { isActive, type SmsStatus } from '../domain/optIn.js'
 import { checkMobileNumber } from '../domain/phone.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../store/schema.js'

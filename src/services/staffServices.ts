@@ -1,4 +1,5 @@
-import type { ConfigSnapshot, ConfigPaths, ConfigWatcher } from '../config/configFiles.js'
+import type { ConfigSnapshot, ConfigPaths } from '../config/configSnapshot.js'
+import type { ConfigWatcher } from '../config/watcher.js'
 import type { Store } from '../store/store.js'
 import type { ConsentService } from './consentService.js'
 import { PatronSearchService } from './patronSearch.js'

@@ -83,6 +83,15 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.match(broken.stdout, /webpub\.def:2: .*SMS_SEND_WINDOW/)
       assert.match(broken.stderr, /webpac: the configuration has 3 errors/)
     })
+
+    test('config check works on a production host without the web server settings: no SESSION_SECRET or SMS_GATEWAY needed', async () => {
+      const production = { NODE_ENV: 'production', SESSION_SECRET: '', SMS_GATEWAY: '', SEED_DEMO: '1' }
+      const run = await runCli(app.dir, ['config', 'check'], { env: production })
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /messages\.conf: OK/)
+      assert.match(run.stdout, /webpub\.def: OK/)
+      assert.equal(run.stderr, '')
+    })
   })
 
   describe('staff add', () => {

@@ -95,6 +95,7 @@ describe('SPEC 1 NODE_ENV=production refuses to start without what it needs, in 
     ['SMS_GATEWAY=vonage without VONAGE_API_SECRET', without('VONAGE_API_SECRET'), /VONAGE_API_KEY and VONAGE_API_SECRET/],
     ['SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
     ['an unknown VONAGE_SIGNATURE_METHOD', { ...PRODUCTION, VONAGE_SIGNATURE_METHOD: 'sha3' }, /VONAGE_SIGNATURE_METHOD must be one of md5hash, md5hmac, sha1hmac, sha256hmac, sha512hmac/],
+    ['a LOG_LEVEL pino does not know', { ...PRODUCTION, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
   ]
   for (const [name, env, names] of refusals) {
     test(`${name} → exit code 1 and one stderr line naming it`, async () => {

@@ -3,15 +3,9 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  ConfigError,
-  ConfigWatcher,
-  checkConfigFiles,
-  readConfig,
-  validateConfText,
-  writeConfFileAtomically,
-  type ConfigPaths,
-} from '../../src/config/configFiles.js'
+import { writeConfFileAtomically } from '../../src/config/atomicWrite.js'
+import { ConfigError, checkConfigFiles, readConfig, validateConfText, type ConfigPaths } from '../../src/config/configSnapshot.js'
+import { ConfigWatcher } from '../../src/config/watcher.js'
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 

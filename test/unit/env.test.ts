@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { EnvError, readEnv } from '../../src/config/env.js'
+import { pino } from 'pino'
+import { EnvError, LOG_LEVELS, readEnv } from '../../src/config/env.js'
 
 const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), SMS_GATEWAY: 'simulator' }
 
@@ -12,7 +13,7 @@ describe('environment (SPEC 1)', () => {
     assert.equal(env.smsGateway, 'simulator')
     assert.equal(env.seedDemo, true)
     assert.equal(env.dataDir, '/srv/webpac/data')
-    assert.equal(env.messagesConf, '/srv/webpac/messages.conf')
+    assert.equal(env.messagesConfPath, '/srv/webpac/messages.conf')
   })
 
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
@@ -37,6 +38,27 @@ describe('environment (SPEC 1)', () => {
     assert.throws(() => readEnv({ PORT: 'eighty' }), /PORT/)
     assert.throws(() => readEnv({ SMS_GATEWAY: 'twilio' }), /SMS_GATEWAY/)
     assert.throws(() => readEnv({ SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_SIGNATURE_METHOD: 'sha3' }), /VONAGE_SIGNATURE_METHOD/)
+  })
+
+  test('LOG_LEVEL is info when unset and takes any pino level by name; another word is refused in one line naming it', () => {
+    assert.equal(readEnv({}).logLevel, 'info')
+    assert.equal(readEnv({ LOG_LEVEL: 'debug' }).logLevel, 'debug')
+    assert.equal(readEnv({ LOG_LEVEL: 'silent' }).logLevel, 'silent')
+    for (const bad of ['verbose', 'INFO', '30']) {
+      assert.throws(() => readEnv({ LOG_LEVEL: bad }), (error: unknown) => error instanceof EnvError && /^LOG_LEVEL .*"/.test(error.message))
+    }
+  })
+
+  test('the LOG_LEVEL names accepted are exactly the levels pino knows, so a valid level never fails later in pino', () => {
+    assert.deepEqual([...LOG_LEVELS].sort(), [...Object.keys(pino.levels.values), 'silent'].sort())
+  })
+
+  test('UV_THREADPOOL_SIZE is 4 when unset (libuv\'s default); anything but a whole number from 1 to 1024 is refused', () => {
+    assert.equal(readEnv({}).threadpoolSize, 4)
+    assert.equal(readEnv({ UV_THREADPOOL_SIZE: '16' }).threadpoolSize, 16)
+    for (const bad of ['0', '1025', 'many', '2.5', '-3']) {
+      assert.throws(() => readEnv({ UV_THREADPOOL_SIZE: bad }), (error: unknown) => error instanceof EnvError && /^UV_THREADPOOL_SIZE /.test(error.message))
+    }
   })
 
   test('the webpac CLI shares the paths but not the web server refusals: no SESSION_SECRET needed in production', () => {

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express'
+import { firstShortCode } from '../../config/configSnapshot.js'
 import { checkMobileNumber } from '../../domain/phone.js'
 import type { Services } from '../../services/index.js'
-import { firstShortCode } from '../../services/smsTexts.js'
 import type { SimulatorGateway } from '../../sms/simulatorGateway.js'
 import { currentStaff, requireStaff } from '../middleware/requireStaff.js'
 import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'

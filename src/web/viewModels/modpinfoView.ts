@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../../config/configFiles.js'
+import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
 import type { FieldError, ModpinfoForm, PatronSmsView } from '../../services/consentService.js'

@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../../config/configFiles.js'
+import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import type { PatronSmsView } from '../../services/consentService.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { modpinfoPath } from './modpinfoView.js'

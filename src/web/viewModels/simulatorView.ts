@@ -1,6 +1,5 @@
-import type { ConfigSnapshot } from '../../config/configFiles.js'
+import { firstShortCode, type ConfigSnapshot } from '../../config/configSnapshot.js'
 import type { SimulatedMessage } from '../../sms/simulatorGateway.js'
-import { firstShortCode } from '../../services/smsTexts.js'
 import type { PageError } from './patronPages.js'
 import { formatDateTime, formatPhone } from './format.js'
 

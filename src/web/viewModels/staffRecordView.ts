@@ -1,4 +1,4 @@
-import type { ConfigSnapshot } from '../../config/configFiles.js'
+import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { alertState } from '../../services/alertService.js'
 import type { StaffPatronRecord } from '../../services/staffConsole.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../../store/schema.js'

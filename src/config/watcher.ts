@@ -1,0 +1,150 @@
+import { statSync } from 'node:fs'
+import { formatProblem } from './confFile.js'
+import {
+  CONF_KINDS,
+  ConfigError,
+  errorText,
+  isErrno,
+  readConfFile,
+  readConfig,
+  type ConfigFileStates,
+  type ConfigPaths,
+  type ConfigSnapshot,
+  type ConfKind,
+  type FileState,
+  type Views,
+} from './configSnapshot.js'
+
+export interface ConfigLog {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+/** Polls both files and applies a good edit; a broken or missing file keeps the last good version in force. */
+export class ConfigWatcher {
+  private snapshot: ConfigSnapshot | null = null
+  private states: ConfigFileStates
+  private readonly seen: Record<ConfKind, string | null> = { messagesConf: null, webOptions: null }
+  private readonly pending: Record<ConfKind, string | null> = { messagesConf: null, webOptions: null }
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly paths: ConfigPaths,
+    private readonly log: ConfigLog,
+    private readonly pollMs = 500,
+  ) {
+    this.states = {
+      messagesConf: emptyState(paths.messagesConf),
+      webOptions: emptyState(paths.webOptions),
+    }
+  }
+
+  load(): void {
+    const signatures = {
+      messagesConf: signature(this.paths.messagesConf),
+      webOptions: signature(this.paths.webOptions),
+    }
+    const { snapshot, files } = readConfig(this.paths)
+    this.states = files
+    if (!snapshot) throw new ConfigError([...files.messagesConf.errors, ...files.webOptions.errors])
+    this.snapshot = snapshot
+    Object.assign(this.seen, signatures)
+    for (const kind of CONF_KINDS) this.logWarnings(files[kind])
+  }
+
+  current(): ConfigSnapshot {
+    if (!this.snapshot) throw new Error('ConfigWatcher.load() must succeed before current()')
+    return this.snapshot
+  }
+
+  files(): ConfigFileStates {
+    return { messagesConf: copyState(this.states.messagesConf), webOptions: copyState(this.states.webOptions) }
+  }
+
+  start(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => this.poll(), this.pollMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  reloadNow(): void {
+    for (const kind of CONF_KINDS) this.reload(kind)
+  }
+
+  // A change is applied once its signature holds for one poll interval, so a file caught between
+  // an editor's truncate and write is never applied (it would briefly put every default in force).
+  // An exception escaping a timer callback would take the whole server down.
+  private poll(): void {
+    for (const kind of CONF_KINDS) {
+      try {
+        const now = signature(this.paths[kind])
+        if (now === this.seen[kind]) this.pending[kind] = null
+        else if (now !== this.pending[kind]) this.pending[kind] = now
+        else this.reload(kind)
+      } catch (err) {
+        this.log.error({ file: this.paths[kind], err }, 'config reload failed; keeping the last good version')
+      }
+    }
+  }
+
+  private reload<K extends ConfKind>(kind: K): void {
+    const current = this.current()
+    const path = this.paths[kind]
+    this.seen[kind] = signature(path)
+    this.pending[kind] = null
+    const read = readConfFile(kind, path)
+    const previous = this.states[kind]
+
+    if (read.missing) {
+      const warning = { file: path, line: 0, message: 'file is missing; the last good version stays in force' }
+      this.states[kind] = { ...previous, errors: [], warnings: [warning] }
+      this.log.warn({ file: path }, warning.message)
+      return
+    }
+    if (read.errors.length > 0) {
+      this.states[kind] = { ...previous, errors: read.errors, warnings: read.warnings }
+      this.log.error(
+        { file: path, problems: read.errors.map(formatProblem) },
+        'config file has errors; keeping the last good version',
+      )
+      return
+    }
+
+    const loadedAt = new Date()
+    const good: Views = { messagesConf: current.messages, webOptions: current.webOptions }
+    good[kind] = read.value
+    this.snapshot = { messages: good.messagesConf, webOptions: good.webOptions, loadedAt }
+    this.states[kind] = { path, errors: [], warnings: read.warnings, lastGoodAt: loadedAt }
+    this.log.info({ file: path }, 'config file reloaded')
+    this.logWarnings(this.states[kind])
+  }
+
+  private logWarnings(state: FileState): void {
+    if (state.warnings.length === 0) return
+    this.log.warn({ file: state.path, problems: state.warnings.map(formatProblem) }, 'config file has warnings')
+  }
+}
+
+// mtime alone misses an edit within the clock's resolution; size and inode (rename) catch most of those
+function signature(path: string): string {
+  try {
+    const s = statSync(path)
+    return `${s.mtimeMs}:${s.size}:${s.ino}`
+  } catch (err) {
+    return isErrno(err, 'ENOENT') ? 'missing' : `unreadable:${errorText(err)}`
+  }
+}
+
+function emptyState(path: string): FileState {
+  return { path, errors: [], warnings: [], lastGoodAt: null }
+}
+
+function copyState(state: FileState): FileState {
+  return { ...state, errors: [...state.errors], warnings: [...state.warnings] }
+}
