@@ -22,7 +22,8 @@ export interface Env {
   webOptions: string
   smsGateway: 'simulator' | 'vonage'
   vonage: VonageEnv | null
-  sessionSecret: string
+  /** SESSION_SECRET's comma-separated secrets: the first signs session cookies, every one verifies (rotation). */
+  sessionSecrets: string[]
   /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
   sessionSecretGenerated: boolean
   seedDemo: boolean
@@ -32,6 +33,8 @@ export interface Env {
 export class EnvError extends Error {
   override name = 'EnvError'
 }
+
+const MIN_SESSION_SECRET_LENGTH = 32
 
 type Source = Readonly<Record<string, string | undefined>>
 
@@ -51,9 +54,13 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     throw new EnvError(`PORT must be a port number (0-65535), got "${source.PORT}"`)
   }
 
-  const sessionSecret = value('SESSION_SECRET')
-  if (production && !sessionSecret) {
+  const sessionSecrets = (value('SESSION_SECRET') ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '')
+  if (production && sessionSecrets.length === 0) {
     throw new EnvError('NODE_ENV=production needs SESSION_SECRET (a long random string) to sign session cookies')
+  }
+  // An HMAC key needs its length in entropy; a short one can be guessed offline from one cookie.
+  if (production && sessionSecrets.some((secret) => secret.length < MIN_SESSION_SECRET_LENGTH)) {
+    throw new EnvError(`NODE_ENV=production needs each SESSION_SECRET (comma-separated) to be at least ${MIN_SESSION_SECRET_LENGTH} characters long`)
   }
 
   const gatewayName = value('SMS_GATEWAY')
@@ -81,8 +88,8 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     webOptions: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
     smsGateway,
     vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
-    sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
-    sessionSecretGenerated: !sessionSecret,
+    sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
+    sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
   }
 }
