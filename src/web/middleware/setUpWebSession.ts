@@ -1,7 +1,7 @@
 import session from 'express-session'
 import type { RequestHandler } from 'express'
 import type { SessionRepository } from '../../store/sessionRepository.js'
-import { DatabaseSessionStore, SESSION_LIFETIME_MS } from './sessionStore.js'
+import { DatabaseSessionStore } from './sessionStore.js'
 
 export const SESSION_COOKIE = 'webpac.sid'
 /** Production's name: the browser then takes the cookie only if Secure, with Path=/ and no Domain. */
@@ -33,6 +33,9 @@ export function setUpWebSession(options: {
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.production, maxAge: SESSION_LIFETIME_MS },
+    // No Expires: the cookie ends with the browser (a library PC's next user starts afresh), and
+    // the server ends the session after the hour or the idle minutes whatever the browser keeps.
+    // An existing session's cookie is then never sent again.
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.production },
   })
 }
