@@ -3,15 +3,15 @@ import type { Request } from 'express'
 import type { SessionRepository, SessionRow } from '../../store/sessionRepository.js'
 
 /** A session ends an hour after login at the latest, however busy. */
-export const SESSION_LIFETIME_MS = 60 * 60 * 1000
+const SESSION_LIFETIME_MS = 60 * 60 * 1000
 /** …and sooner after 20 minutes without a request (a public PC left logged in). */
-export const SESSION_IDLE_MS = 20 * 60 * 1000
+const SESSION_IDLE_MS = 20 * 60 * 1000
 /**
  * A page view that changes nothing moves the idle end only when the stored end is this much
  * behind: at most one write per session every five minutes, so a session idle for 15 minutes may
  * have ended, and one idle for 20 always has.
  */
-export const SESSION_TOUCH_EVERY_MS = 5 * 60 * 1000
+const SESSION_TOUCH_EVERY_MS = 5 * 60 * 1000
 
 /**
  * Marks a session read from its row (not serialized: JSON and express-session's change hash skip

@@ -5,7 +5,7 @@ import { DatabaseSessionStore } from './sessionStore.js'
 
 export const SESSION_COOKIE = 'webpac.sid'
 /** Production's name: the browser then takes the cookie only if Secure, with Path=/ and no Domain. */
-export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
+const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
 
 export function sessionCookieName(secure: boolean): string {
   return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE
