@@ -60,7 +60,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
   }
   // An HMAC key needs its length in entropy; a short one can be guessed offline from one cookie.
   if (production && sessionSecrets.some((secret) => secret.length < MIN_SESSION_SECRET_LENGTH)) {
-    throw new EnvError(`NODE_ENV=production needs each SESSION_SECRET (comma-separated) to be at least ${MIN_SESSION_SECRET_LENGTH} characters long`)
+    throw new EnvError(`NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`)
   }
 
   const gatewayName = value('SMS_GATEWAY')
