@@ -110,6 +110,8 @@ describe('web sessions: express-session, one row per session, written only when 
     const setCookie = first.headers.get('set-cookie') ?? ''
     assert.match(setCookie, new RegExp(`^${SESSION_COOKIE}=s%3A[\\w-]+\\.[\\w%+/-]+; Path=/; HttpOnly; SameSite=Lax$`))
     const cookie = cookieOf(first)
+    // express-session sends the headers and all but the last byte, stores the session, then ends.
+    assert.equal(await first.text(), 'ok')
     assert.ok(await store.repos.sessions.get(sidOf(cookie), nowMs), 'the row is written before the response ends')
     const again = await get('/remember?value=two', cookie)
     assert.equal(again.headers.get('set-cookie'), null, 'an existing session keeps its cookie')
