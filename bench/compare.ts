@@ -6,8 +6,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { load } from './lib/load.js'
-import { startServer } from './lib/processes.js'
-import { seedDatabase } from './lib/seedDatabase.js'
+import { startServer, type RunningServer } from './lib/processes.js'
 import { productionEnv } from './env.js'
 import { benchModpinfo, benchWebhooks } from './scenarios.js'
 
@@ -18,8 +17,14 @@ if (!otherArg || !['modpinfo', 'webhooks'].includes(scenario)) {
 }
 const builds = { other: resolve(otherArg), this: new URL('..', import.meta.url).pathname }
 const seconds = Number(process.env.BENCH_SECONDS ?? 6)
-const dataDir = mkdtempSync(join(tmpdir(), 'webpac-compare-'))
-await seedDatabase(join(dataDir, 'webpac.sqlite'), Number(process.env.BENCH_PATRONS ?? 1_000_000), 100_000)
+// Each build seeds its own database with its own seeder and migrations: a build may change the
+// schema (issue 10 rebuilt the sessions table), and the other build could not then write to it.
+const dataDirs = {} as Record<keyof typeof builds, string>
+for (const name of ['other', 'this'] as const) {
+  const { seedDatabase } = (await import(join(builds[name], 'bench/lib/seedDatabase.ts'))) as typeof import('./lib/seedDatabase.js')
+  dataDirs[name] = mkdtempSync(join(tmpdir(), `webpac-compare-${name}-`))
+  await seedDatabase(join(dataDirs[name], 'webpac.sqlite'), Number(process.env.BENCH_PATRONS ?? 1_000_000), 100_000)
+}
 
 async function baseline() {
   const server = await startServer(['--import', 'tsx', join(builds.this, 'bench/baselineServer.ts')], {}, '/healthz')
@@ -31,17 +36,29 @@ async function baseline() {
 }
 
 const ratios: Record<keyof typeof builds, number[]> = { other: [], this: [] }
+const cpuPerRequest: Record<keyof typeof builds, number[]> = { other: [], this: [] }
 for (let round = 0; round < Number(roundsArg); round++) {
   for (const name of ['other', 'this'] as const) {
     const root = builds[name]
-    const startPortal = (dir: string, extra: Record<string, string> = {}) => startServer([join(root, 'dist/server.js')], productionEnv(root, dir, extra))
+    let portal: RunningServer | undefined
+    let cpuAtReady = 0
+    const startPortal = async (dir: string, extra: Record<string, string> = {}) => {
+      portal = await startServer([join(root, 'dist/server.js')], productionEnv(root, dir, extra))
+      cpuAtReady = portal.cpuMs()
+      return portal
+    }
     const base = await baseline()
+    const dataDir = dataDirs[name]
     const result = scenario === 'modpinfo'
       ? await benchModpinfo({ dataDir, base, durationSeconds: seconds, startPortal })
       : await benchWebhooks({ dataDir, base, durationSeconds: seconds, startPortal, registered: 100_000 })
     ratios[name].push(Number(/\(([\d.]+) of bare\)/.exec(result.summary)?.[1]))
-    process.stdout.write(`${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s | ${result.summary}\n`)
+    // The server's CPU from ready to stop (the login, the load, the shutdown) over the load's requests.
+    const cpuUs = portal && result.requests ? Math.round(((portal.cpuMs() - cpuAtReady) * 1000) / result.requests) : NaN
+    cpuPerRequest[name].push(cpuUs)
+    process.stdout.write(`${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s | ${result.summary} | server CPU ${cpuUs} µs/request\n`)
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 process.stdout.write(`median ratio to bare Express: other ${median(ratios.other)}, this ${median(ratios.this)}\n`)
+process.stdout.write(`median server CPU per request: other ${median(cpuPerRequest.other)} µs, this ${median(cpuPerRequest.this)} µs\n`)

@@ -43,7 +43,7 @@ app.post('/webhooks/sms/inbound', (req, res) => {
   const parsed = parseInbound(webhookParams(req.query, req.body), new Date())
   res.status(parsed.ok ? 200 : 400).json(parsed.ok ? { ok: true, duplicate: false } : { error: parsed.error })
 })
-app.use(setUpWebSession({ secret: env.sessionSecret, production: true, sessions: services.store.repos.sessions }))
+app.use(setUpWebSession({ secret: env.sessionSecrets, production: true, sessions: services.store.repos.sessions }))
 app.use(setUpCsrf())
 // Only here: a login without a PIN, so each layer measures the page and not the login.
 app.get('/bench-login/:id', async (req, res) => {

@@ -15,6 +15,8 @@ export interface ScenarioResult {
   summary: string
   rows: string[][]
   notes?: string
+  /** Requests the load sent (for CPU per request). */
+  requests?: number
 }
 
 interface PortalScenario {
@@ -63,6 +65,7 @@ export async function benchModpinfo({ dataDir, base, durationSeconds, startPorta
     return {
       name: 'modpinfo',
       ok,
+      requests: result.total,
       summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`,
       rows: [['Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons', String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '≥ 0.50, p99 ≤ 50 ms', ok ? 'met' : 'missed']],
     }
@@ -113,6 +116,7 @@ export async function benchWebhooks({ dataDir, base, durationSeconds, startPorta
   return {
     name: 'webhooks',
     ok,
+    requests: result.total,
     summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), ${answered} answered 200, ${stored} stored`,
     rows: [[`Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`, String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), `${server.peakRssMb()} MB`, '≥ 0.40, every 200 stored', ok ? 'met' : 'missed']],
     notes: `${answered.toLocaleString('en')} webhooks answered 200 and ${stored.toLocaleString('en')} stored (every 200-answered message is stored when stored ≥ answered).`,

@@ -47,7 +47,7 @@ export function createApp(services: Services): Express {
   app.use(webhookRoutes(services))
   app.use(API_PREFIX, apiRoutes(services), apiErrors(services.log))
 
-  app.use(setUpWebSession({ secret: services.env.sessionSecret, production, sessions: services.store.repos.sessions }))
+  app.use(setUpWebSession({ secret: services.env.sessionSecrets, production, sessions: services.store.repos.sessions }))
   app.use(STAFF_CONFIG_PATH, staffConfigBody())
   app.use(setUpCsrf())
   // Pages (each a router of its own):

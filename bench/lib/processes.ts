@@ -8,7 +8,17 @@ export interface RunningServer {
   startupMs: number
   /** Peak resident set size so far, in MB (VmHWM). */
   peakRssMb(): number
+  /** CPU time (user + system) the server has used so far, in ms; its last value once stopped. */
+  cpuMs(): number
   stop(): Promise<void>
+}
+
+/** On a shared machine req/s follow the neighbours; the CPU a process spends per request does not. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // utime and stime, fields 14 and 15 of proc(5), in clock ticks of 10 ms (CLK_TCK 100).
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 export function peakRssMb(pid: number): number {
@@ -45,17 +55,24 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv, readyP
   child.stdout?.resume()
   child.stderr?.resume()
   let lastPeak = 0
+  let lastCpu = 0
   const readPeak = () => {
     if (child.exitCode === null) lastPeak = peakRssMb(child.pid ?? 0)
     return lastPeak
+  }
+  const readCpu = () => {
+    if (child.exitCode === null) lastCpu = cpuMs(child.pid ?? 0)
+    return lastCpu
   }
   return {
     url,
     process: child,
     startupMs,
     peakRssMb: readPeak,
+    cpuMs: readCpu,
     stop: () => new Promise<void>((resolve) => {
       readPeak()
+      readCpu()
       if (child.exitCode !== null) return resolve()
       child.once('exit', () => resolve())
       child.kill('SIGTERM')

@@ -1,10 +1,15 @@
-import type { SessionData } from '../web/middleware/setUpWebSession.js'
+import 'express-session'
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** The browser's session (web/middleware/setUpWebSession.ts); empty until something is stored. */
-      session: SessionData
-    }
+// What a browser's session holds (web/middleware/setUpWebSession.ts). Each is a top-level key
+// of the stored JSON, so a query can find, say, every session of one staff user.
+declare module 'express-session' {
+  interface SessionData {
+    /** Set at patron login; a patron session is never a staff session. */
+    patronId: number
+    /** Set at staff login. */
+    staffUser: string
+    csrfToken: string
+    /** A one-time notice for the next page after a redirect (post/redirect/get). */
+    flash: string
   }
 }

@@ -33,7 +33,8 @@ export interface Env {
   threadpoolSize: number
   smsGateway: 'simulator' | 'vonage'
   vonage: VonageEnv | null
-  sessionSecret: string
+  /** SESSION_SECRET's comma-separated secrets: the first signs session cookies, every one verifies (rotation). */
+  sessionSecrets: string[]
   /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
   sessionSecretGenerated: boolean
   seedDemo: boolean
@@ -43,6 +44,8 @@ export interface Env {
 export class EnvError extends Error {
   override name = 'EnvError'
 }
+
+const MIN_SESSION_SECRET_LENGTH = 32
 
 type Source = Readonly<Record<string, string | undefined>>
 
@@ -62,9 +65,13 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     throw new EnvError(`PORT must be a port number (0-65535), got "${source.PORT}"`)
   }
 
-  const sessionSecret = value('SESSION_SECRET')
-  if (production && !sessionSecret) {
+  const sessionSecrets = (value('SESSION_SECRET') ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '')
+  if (production && sessionSecrets.length === 0) {
     throw new EnvError('NODE_ENV=production needs SESSION_SECRET (a long random string) to sign session cookies')
+  }
+  // An HMAC key needs its length in entropy; a short one can be guessed offline from one cookie.
+  if (production && sessionSecrets.some((secret) => secret.length < MIN_SESSION_SECRET_LENGTH)) {
+    throw new EnvError(`NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`)
   }
 
   const gatewayName = value('SMS_GATEWAY')
@@ -94,8 +101,8 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     threadpoolSize: readThreadpoolSize(value('UV_THREADPOOL_SIZE')),
     smsGateway,
     vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
-    sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
-    sessionSecretGenerated: !sessionSecret,
+    sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
+    sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
   }
 }

@@ -123,7 +123,9 @@ interface ApiKeyTable {
 
 interface SessionTable {
   sid: string
+  /** The session as express-session serializes it: its cookie, patronId, staffUser, csrfToken, flash. */
   data: string
+  created_ms: number
   expires_ms: number
 }
 

@@ -73,7 +73,7 @@ function oneLine(text: string): string {
 
 const PRODUCTION = {
   NODE_ENV: 'production',
-  SESSION_SECRET: 'a-long-random-production-secret',
+  SESSION_SECRET: 'a-long-random-production-session-secret',
   SMS_GATEWAY: 'vonage',
   VONAGE_API_KEY: 'key',
   VONAGE_API_SECRET: 'secret',
@@ -89,6 +89,7 @@ function without(name: keyof typeof PRODUCTION): Record<string, string> {
 describe('SPEC 1 NODE_ENV=production refuses to start without what it needs, in one clear line', () => {
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['SESSION_SECRET missing', without('SESSION_SECRET'), /SESSION_SECRET/],
+    ['SESSION_SECRET shorter than 32 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: 'password123' }, /SESSION_SECRET.*at least 32 characters/],
     ['SMS_GATEWAY not set (the simulator is never implied)', without('SMS_GATEWAY'), /SMS_GATEWAY=vonage.*SMS_GATEWAY=simulator/],
     ['SMS_GATEWAY=vonage without VONAGE_SIGNATURE_SECRET', without('VONAGE_SIGNATURE_SECRET'), /VONAGE_SIGNATURE_SECRET/],
     ['SMS_GATEWAY=vonage without VONAGE_API_KEY', without('VONAGE_API_KEY'), /VONAGE_API_KEY and VONAGE_API_SECRET/],

@@ -165,10 +165,12 @@ describe('security in production (SECURITY.md)', () => {
   before(async () => { app = await startTestApp({ env: { NODE_ENV: 'production', SMS_GATEWAY: 'simulator' } }) })
   after(async () => { await app.close() })
 
-  test('HSTS is sent and the session cookie is Secure, httpOnly and SameSite=Lax', async () => {
+  test('HSTS is sent and the session cookie is __Host- (Path=/, no Domain), Secure, httpOnly and SameSite=Lax', async () => {
     const response = await fetch(`${app.url}/patroninfo`, { headers: { 'x-forwarded-proto': 'https' } })
     assert.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/)
     const cookie = response.headers.get('set-cookie') ?? ''
+    assert.match(cookie, /^__Host-webpac\.sid=[^;]+; Path=\/;/)
+    assert.doesNotMatch(cookie, /Domain=/i)
     assert.match(cookie, /Secure/)
     assert.match(cookie, /HttpOnly/)
     assert.match(cookie, /SameSite=Lax/)

@@ -37,7 +37,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATA_DIR: join(dir, 'data'),
     MESSAGES_CONF: messagesConf,
     WEB_OPTIONS: webOptions,
-    SESSION_SECRET: 'test-session-secret',
+    SESSION_SECRET: 'test-session-secret-of-32-characters',
     SEED_DEMO: '0',
     ...options.env,
   })

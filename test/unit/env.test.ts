@@ -18,6 +18,8 @@ describe('environment (SPEC 1)', () => {
 
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['without SESSION_SECRET', { ...PRODUCTION, SESSION_SECRET: '' }, /SESSION_SECRET/],
+    ['with a SESSION_SECRET of 31 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: 's'.repeat(31) }, /SESSION_SECRET.*at least 32 characters/],
+    ['with one SESSION_SECRET of several shorter than 32 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: `${'n'.repeat(32)},short` }, /SESSION_SECRET.*at least 32 characters/],
     ['without an explicit SMS_GATEWAY', { ...PRODUCTION, SMS_GATEWAY: '' }, /SMS_GATEWAY/],
     ['with SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
     ['with vonage but no signature secret', { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }, /VONAGE_SIGNATURE_SECRET/],
@@ -27,6 +29,17 @@ describe('environment (SPEC 1)', () => {
       assert.throws(() => readEnv(source), (error: unknown) => error instanceof EnvError && names.test(error.message) && !error.message.includes('\n'))
     })
   }
+
+  test('SESSION_SECRET holds comma-separated secrets, the signing one first; without it development makes a throwaway one', () => {
+    const rotating = readEnv({ ...PRODUCTION, SESSION_SECRET: ` ${'n'.repeat(32)} , ${'o'.repeat(40)} ` })
+    assert.deepEqual(rotating.sessionSecrets, ['n'.repeat(32), 'o'.repeat(40)])
+    assert.equal(rotating.sessionSecretGenerated, false)
+    const development = readEnv({ SESSION_SECRET: 'short-is-fine-in-development' })
+    assert.deepEqual(development.sessionSecrets, ['short-is-fine-in-development'])
+    const generated = readEnv({})
+    assert.equal(generated.sessionSecrets.length, 1)
+    assert.equal(generated.sessionSecretGenerated, true)
+  })
 
   test('production never seeds demo data, and accepts the simulator only when asked for by name', () => {
     const env = readEnv(PRODUCTION)

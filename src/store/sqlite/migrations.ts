@@ -200,4 +200,21 @@ ALTER TABLE api_keys ADD COLUMN revoked_at TEXT;
 ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'express_sessions',
+    sql: `
+-- Sessions are express-session's again (issue 10): rows of the hand-made layer have another
+-- shape, so they go, and everyone logs in once more. created_ms keeps the session's start for
+-- its absolute lifetime; expires_ms is the sooner of that end and the idle timeout.
+DROP TABLE sessions;
+CREATE TABLE sessions (
+  sid TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_ms);
+`,
+  },
 ]

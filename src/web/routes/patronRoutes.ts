@@ -3,7 +3,6 @@ import type { ModpinfoForm } from '../../services/consentService.js'
 import type { Services } from '../../services/index.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
-import { SESSION_COOKIE } from '../middleware/setUpWebSession.js'
 import { confirmPage } from '../viewModels/confirmView.js'
 import { modpinfoPage, modpinfoPath, storedValues, submittedValues } from '../viewModels/modpinfoView.js'
 import { loginPage, patronNav, topPage, topPath } from '../viewModels/patronPages.js'
@@ -96,8 +95,7 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
   })
 
   router.post('/logout', async (req, res) => {
-    await endSession(req)
-    res.clearCookie(SESSION_COOKIE)
+    await endSession(req, res)
     res.redirect(303, `${LOGIN_PATH}?loggedout=1`)
   })
 

@@ -4,7 +4,6 @@ import { DomainError } from '../../services/errors.js'
 import { isConfFileName, type ConfFileName } from '../../services/staffConfig.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
 import { currentStaff, requireStaff, startStaffSession, STAFF_LOGIN_PATH } from '../middleware/requireStaff.js'
-import { SESSION_COOKIE } from '../middleware/setUpWebSession.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { formatPhone } from '../viewModels/format.js'
 import { configEditorPage, configOverviewPage } from '../viewModels/staffConfigView.js'
@@ -109,8 +108,7 @@ export function staffRoutes({ staff, config, clock, log }: Pick<Services, 'staff
   })
 
   router.post('/staff/logout', async (req, res) => {
-    await endSession(req)
-    res.clearCookie(SESSION_COOKIE)
+    await endSession(req, res)
     res.redirect(303, `${STAFF_LOGIN_PATH}?loggedout=1`)
   })
 
