@@ -21,7 +21,10 @@ declare global {
       styles?: string[]
       /** The logged-in staff user: set by requireStaff. */
       staffUser: string
-      /** The patron the path names, checked to be the logged-in one: set by ownPatronOnly. */
+      /**
+       * The patron the path's :id names: set by ownPatronOnly (patron pages: the logged-in patron)
+       * and by the staff record routes' patronIdParam.
+       */
       patronId: number
       /** The API client whose key was sent: set by requireApiKey. */
       apiClient: ApiClient

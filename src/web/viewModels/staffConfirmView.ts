@@ -21,8 +21,9 @@ interface StaffConfirmPage {
 export function deletePatronConfirm(patron: Patron, status: SmsStatus, messages: Messages): StaffConfirmPage {
   return {
     title: `Delete patron ${patron.barcode}?`,
-    warning: `The record of ${patron.name} (${patron.barcode}) will be deleted. The patron is opted out of SMS without any text being sent, `
-      + 'queued messages are cancelled, and they can no longer log in. The consent history is kept.',
+    warning: `The record of ${patron.name} (${patron.barcode}) will be deleted. `
+      + 'The patron is opted out of SMS without any text being sent, queued messages are cancelled, and they can no longer log in. '
+      + 'The consent history is kept.',
     details: [`SMS status now: ${statusView(messages, status).text}`],
     action: staffDeletePatronPath(patron.id),
     cancelHref: staffRecordPath(patron.id),
@@ -53,8 +54,8 @@ interface NumberHolders {
 export function optOutConfirm(lookup: NumberHolders, messages: Messages): StaffConfirmPage {
   return {
     title: `Opt out ${formatPhone(lookup.e164)}?`,
-    warning: 'Every registration that holds this number is opted out of SMS alerts. An opted-in patron gets the one opt-out confirmation text; '
-      + 'a pending invitation is withdrawn without a text.',
+    warning: 'Every registration that holds this number is opted out of SMS alerts. '
+      + 'An opted-in patron gets the one opt-out confirmation text; a pending invitation is withdrawn without a text.',
     details: lookup.holders.map((holder) => `${holder.name} (${holder.barcode}): ${statusView(messages, holder.status).text}`),
     action: paths.staff.optOut,
     cancelHref: paths.staff.optOut,

@@ -61,7 +61,8 @@ export function staffConfigRoutes({ staff, config, log }: Pick<Services, 'staff'
         }))
       case 'conflict':
         return res.status(409).render('staff/configEdit', configEditorPage(configEditor.file(name), {
-          problem: `Not saved: ${name} was changed by someone else while you were editing. This is the file as it is now; make your change again.`,
+          problem: `Not saved: ${name} was changed by someone else while you were editing. `
+            + 'This is the file as it is now; make your change again.',
         }))
     }
   })

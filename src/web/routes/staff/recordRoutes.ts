@@ -3,7 +3,9 @@ import type { Services } from '../../../services/index.js'
 import { DomainError } from '../../../services/errors.js'
 import { bodyField, idParam, queryText } from '../../forms.js'
 import { takeFlash } from '../../middleware/sessionLifecycle.js'
-import { paths, staffDeleteMobilePath, staffDeletePatronPath, staffHistoryPath, staffOptOutLookupPath, staffRecordPath } from '../../paths.js'
+import {
+  paths, staffDeleteMobilePath, staffDeletePatronPath, staffHistoryPath, staffOptOutLookupPath, staffRecordPath,
+} from '../../paths.js'
 import { deleteMobileConfirm, deletePatronConfirm, optOutConfirm } from '../../viewModels/staffConfirmView.js'
 import { nobodyHoldsError, optedOutNotice, optOutPage } from '../../viewModels/staffOptOutView.js'
 import { historyPage, recordPage } from '../../viewModels/staffRecordView.js'
@@ -53,7 +55,8 @@ export function staffRecordRoutes({ staff, config, clock }: Pick<Services, 'staf
     const { patronId, staffUser } = res.locals
     if (bodyField(req.body, 'confirm') !== 'yes') return res.redirect(303, staffDeletePatronPath(patronId))
     const patron = await records.deletePatron(patronId, staffUser)
-    req.session.flash = `Patron ${patron.barcode} (${patron.name}) was deleted and silently opted out of SMS. The consent history below is kept.`
+    req.session.flash = `Patron ${patron.barcode} (${patron.name}) was deleted and silently opted out of SMS. `
+      + 'The consent history below is kept.'
     res.redirect(303, staffHistoryPath(patron.barcode))
   })
 
