@@ -8,11 +8,13 @@ import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
 import { setUpViews } from './web/setUpViews.js'
-import { API_PREFIX, apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
+import { paths } from './web/paths.js'
+import { apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
 import { patronRoutes } from './web/routes/patronRoutes.js'
 import { simulatorRoutes } from './web/routes/simulatorRoutes.js'
-import { exceptStaffConfig, STAFF_CONFIG_PATH, staffConfigBody, staffRoutes } from './web/routes/staffRoutes.js'
+import { exceptStaffConfig, staffConfigBody } from './web/routes/staff/configRoutes.js'
+import { staffRoutes } from './web/routes/staff/index.js'
 import { webhookRoutes } from './web/routes/webhookRoutes.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -45,10 +47,10 @@ export function createApp(services: Services): Express {
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
   app.use(healthRoutes(services))
   app.use(webhookRoutes(services))
-  app.use(API_PREFIX, apiRoutes(services), apiErrors(services.log))
+  app.use(paths.api.v1, apiRoutes(services), apiErrors(services.log))
 
   app.use(setUpWebSession({ secret: services.env.sessionSecrets, production, sessions: services.store.repos.sessions }))
-  app.use(STAFF_CONFIG_PATH, staffConfigBody())
+  app.use(paths.staff.config, staffConfigBody())
   app.use(setUpCsrf())
   // Pages (each a router of its own):
   app.use(patronRoutes(services))

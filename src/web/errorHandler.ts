@@ -2,16 +2,18 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
 import type { Logger } from '../logger.js'
 import { DomainError } from '../services/errors.js'
 import { isDatabaseUnavailable } from '../store/errors.js'
+import { paths } from './paths.js'
+import { errorPage } from './viewModels/errorPage.js'
 
 // Machines (Vonage, API clients) get JSON whatever they accept; browsers get a page.
 function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/webhooks/') || req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json'
+  return req.path.startsWith(paths.webhooks.area) || req.path.startsWith(paths.api.area) || req.accepts(['html', 'json']) === 'json'
 }
 
 export const notFound: RequestHandler = (req, res) => {
   res.status(404)
   if (wantsJson(req)) res.json({ error: 'not found' })
-  else res.render('pages/error', { title: 'Page not found', message: 'We could not find that page.', detail: null })
+  else res.render('pages/error', errorPage('Page not found', 'We could not find that page.'))
 }
 
 // One place that turns errors into answers. In production nothing but a plain sentence
@@ -30,7 +32,7 @@ export function errorHandler(production: boolean, log: Logger): ErrorRequestHand
     const detail = production || !(error instanceof Error) ? null : error.stack ?? error.message
     res.status(status)
     if (wantsJson(req)) res.json({ error: message })
-    else res.render('pages/error', { title: status >= 500 ? 'Something went wrong' : 'Request not completed', message, detail })
+    else res.render('pages/error', errorPage(status >= 500 ? 'Something went wrong' : 'Request not completed', message, detail))
   }
 }
 

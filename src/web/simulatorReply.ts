@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { paths } from './paths.js'
 
 interface PhoneReply {
   /** the simulated phone, E.164 */
@@ -7,8 +8,6 @@ interface PhoneReply {
   to: string
   text: string
 }
-
-const INBOUND_WEBHOOK_PATH = '/webhooks/sms/inbound'
 
 function vonageTimestamp(at: Date): string {
   return at.toISOString().slice(0, 19).replace('T', ' ')
@@ -34,7 +33,7 @@ export function newSimulatedMessageId(): string {
 // A reply typed on a simulated phone arrives exactly as Vonage would deliver it: over HTTP, at
 // the same webhook, through the same parsing, signature check and consent service.
 export async function postInboundWebhook(baseUrl: string, fields: Record<string, string>): Promise<{ ok: boolean; status: number }> {
-  const response = await fetch(new URL(INBOUND_WEBHOOK_PATH, baseUrl), {
+  const response = await fetch(new URL(paths.webhooks.inbound, baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(fields).toString(),

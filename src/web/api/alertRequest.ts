@@ -1,4 +1,4 @@
-import { ALERT_TYPES, type AlertRequest, type AlertType } from '../../services/alertService.js'
+import { ALERT_TYPES, type AlertRequest } from '../../services/alertService.js'
 import { smsSegments } from '../../domain/smsLength.js'
 
 // Long texts are allowed (the answer says how many segments they cost), within reason: a
@@ -14,17 +14,18 @@ export function parseAlertRequest(body: unknown): Parsed<AlertRequest> {
     return { ok: false, error: 'Send a JSON object: {"barcode": "...", "type": "hold", "text": "..."}.' }
   }
   const { barcode, type, text } = body as Record<string, unknown>
+  const barcodeText = typeof barcode === 'string' ? barcode.trim() : ''
+  const alertType = ALERT_TYPES.find((known) => known === type)
+  const alertText = typeof text === 'string' ? text.trim() : ''
   const problems: string[] = []
-  if (typeof barcode !== 'string' || barcode.trim() === '') problems.push('barcode is required (a string)')
-  else if (barcode.trim().length > MAX_BARCODE) problems.push(`barcode is longer than ${MAX_BARCODE} characters`)
-  if (typeof type !== 'string' || !(ALERT_TYPES as readonly string[]).includes(type)) {
-    problems.push(`type must be one of ${ALERT_TYPES.join(', ')}`)
-  }
-  if (typeof text !== 'string' || text.trim() === '') problems.push('text is required (a non-empty string)')
+  if (barcodeText === '') problems.push('barcode is required (a string)')
+  else if (barcodeText.length > MAX_BARCODE) problems.push(`barcode is longer than ${MAX_BARCODE} characters`)
+  if (!alertType) problems.push(`type must be one of ${ALERT_TYPES.join(', ')}`)
+  if (alertText === '') problems.push('text is required (a non-empty string)')
   else {
-    const segments = smsSegments(text.trim()).segments
+    const segments = smsSegments(alertText).segments
     if (segments > MAX_ALERT_SEGMENTS) problems.push(`text would take ${segments} SMS segments; at most ${MAX_ALERT_SEGMENTS} are allowed`)
   }
-  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}.` }
-  return { ok: true, value: { barcode: (barcode as string).trim(), type: type as AlertType, text: (text as string).trim() } }
+  if (problems.length > 0 || !alertType) return { ok: false, error: `${problems.join('; ')}.` }
+  return { ok: true, value: { barcode: barcodeText, type: alertType, text: alertText } }
 }

@@ -1,6 +1,9 @@
 import type { RequestHandler } from 'express'
 import type { ApiKeyService } from '../../services/apiKeys.js'
 
+/** Who sent a request with a valid key. */
+export type ApiClient = NonNullable<Awaited<ReturnType<ApiKeyService['authenticate']>>>
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /** The alerts API takes `Authorization: Bearer KEY` (a key from `webpac apikey create`) and nothing else. */

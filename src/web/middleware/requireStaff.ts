@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express'
+import { forbidden } from '../forbidden.js'
+import { paths } from '../paths.js'
 import { startSession } from './sessionLifecycle.js'
-
-export const STAFF_LOGIN_PATH = '/staff/login'
 
 /** The logged-in staff user, or null. A patron session is never a staff session. */
 export function currentStaff(req: Request): string | null {
@@ -24,12 +24,8 @@ export const requireStaff: RequestHandler = (req, res, next) => {
     return next()
   }
   if (req.session.patronId !== undefined) {
-    res.status(403).render('pages/error', {
-      title: 'Staff only',
-      message: 'This part of the site is for library staff. You are logged in as a patron.',
-      detail: null,
-    })
+    forbidden(res, 'staffOnly')
     return
   }
-  res.redirect(303, STAFF_LOGIN_PATH)
+  res.redirect(303, paths.staff.login)
 }

@@ -1,5 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Request, RequestHandler } from 'express'
+import { forbidden } from '../forbidden.js'
+import { bodyField } from '../forms.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -8,8 +10,8 @@ function sessionToken(req: Request): string {
   return req.session.csrfToken
 }
 
-function matches(sent: unknown, expected: string | undefined): boolean {
-  if (typeof sent !== 'string' || !expected) return false
+function matches(sent: string, expected: string | undefined): boolean {
+  if (sent === '' || !expected) return false
   const a = Buffer.from(sent)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
@@ -24,13 +26,7 @@ export function setUpCsrf(): RequestHandler {
   return (req, res, next) => {
     res.locals.csrfToken = () => sessionToken(req)
     if (SAFE_METHODS.has(req.method)) return next()
-    const sent = (req.body as Record<string, unknown> | undefined)?._csrf
-    if (matches(sent, req.session.csrfToken)) return next()
-    res.status(403)
-    res.render('pages/error', {
-      title: 'Form expired',
-      message: 'This form has expired or did not come from this site. Go back, reload the page and try again.',
-      detail: null,
-    })
+    if (matches(bodyField(req.body, '_csrf'), req.session.csrfToken)) return next()
+    forbidden(res, 'formExpired')
   }
 }

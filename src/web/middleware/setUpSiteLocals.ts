@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express'
 import type { Services } from '../../services/index.js'
+import { paths } from '../paths.js'
 
 /** A link in the header's navigation; `current` marks the page being shown (aria-current). */
 export interface NavLink { href: string; text: string; current?: boolean }
@@ -9,8 +10,8 @@ export interface NavLink { href: string; text: string; current?: boolean }
 // in fill `nav` and `logout`.
 export function setUpSiteLocals({ config, simulator }: Pick<Services, 'config' | 'simulator'>): RequestHandler {
   return (_req, res, next) => {
-    res.locals.site = { libraryName: config.current().webOptions.libraryName, simulator: simulator !== null }
-    res.locals.nav = [] satisfies NavLink[]
+    res.locals.site = { libraryName: config.current().webOptions.libraryName, simulatorHref: simulator ? paths.simulator.home : null }
+    res.locals.nav = []
     res.locals.logout = null
     next()
   }

@@ -2,9 +2,12 @@ import { Router, type ErrorRequestHandler } from 'express'
 import type { Logger } from '../../logger.js'
 import type { Services } from '../../services/index.js'
 import { parseAlertRequest } from '../api/alertRequest.js'
+import { idParam } from '../forms.js'
 import { requireApiKey } from '../middleware/requireApiKey.js'
+import { alertPath, paths } from '../paths.js'
 
-export const API_PREFIX = '/api/v1'
+const { api } = paths
+const NOT_FOUND = `Not found. The API has POST ${api.v1}${api.alerts} and GET ${api.v1}${api.alert.replace(':id', '{id}')}.`
 
 // SPEC 5, Alerts: the ILS's door. A key, not a cookie, so it is mounted before the session
 // and CSRF middleware; every answer is JSON.
@@ -16,7 +19,7 @@ export function apiRoutes({ alerts, apiKeys }: Pick<Services, 'alerts' | 'apiKey
   })
   router.use(requireApiKey(apiKeys))
 
-  router.post('/alerts', async (req, res) => {
+  router.post(paths.api.alerts, async (req, res) => {
     if (!req.is('application/json')) {
       res.status(400).json({ error: 'Send the alert as JSON with "Content-Type: application/json".' })
       return
@@ -29,10 +32,10 @@ export function apiRoutes({ alerts, apiKeys }: Pick<Services, 'alerts' | 'apiKey
     const result = await alerts.create(parsed.value)
     switch (result.kind) {
       case 'queued':
-        res.status(202).location(`${API_PREFIX}/alerts/${result.alert.id}`).json(result.alert)
+        res.status(202).location(alertPath(result.alert.id)).json(result.alert)
         return
       case 'duplicate':
-        res.status(200).location(`${API_PREFIX}/alerts/${result.alert.id}`).json({ ...result.alert, duplicate: true })
+        res.status(200).location(alertPath(result.alert.id)).json({ ...result.alert, duplicate: true })
         return
       case 'unknown_patron':
         res.status(404).json({ error: `No patron has barcode ${parsed.value.barcode}.` })
@@ -43,14 +46,15 @@ export function apiRoutes({ alerts, apiKeys }: Pick<Services, 'alerts' | 'apiKey
     }
   })
 
-  router.get('/alerts/:id', async (req, res) => {
-    const alert = /^\d{1,15}$/.test(req.params.id) ? await alerts.find(Number(req.params.id)) : null
+  router.get(paths.api.alert, async (req, res) => {
+    const alertId = idParam(req.params.id)
+    const alert = alertId === null ? null : await alerts.find(alertId)
     if (!alert) res.status(404).json({ error: 'No alert has that id.' })
     else res.json(alert)
   })
 
   router.use((_req, res) => {
-    res.status(404).json({ error: 'Not found. The API has POST /api/v1/alerts and GET /api/v1/alerts/{id}.' })
+    res.status(404).json({ error: NOT_FOUND })
   })
   return router
 }

@@ -1,9 +1,10 @@
 import { Router } from 'express'
 import type { Services } from '../../services/index.js'
+import { paths } from '../paths.js'
 
 export function healthRoutes({ store, config, gateway }: Pick<Services, 'store' | 'config' | 'gateway'>): Router {
   const router = Router()
-  router.get('/healthz', async (_req, res) => {
+  router.get(paths.health, async (_req, res) => {
     let database: { ok: boolean; detail?: string }
     let outboxDepth: number | null = null
     try {

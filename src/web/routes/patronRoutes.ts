@@ -1,29 +1,26 @@
 import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { ModpinfoForm } from '../../services/consentService.js'
 import type { Services } from '../../services/index.js'
+import { forbidden } from '../forbidden.js'
+import { bodyField, emptyFieldErrors, idParam } from '../forms.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
+import { loggedOutPath, modpinfoPath, paths, patronTopPath } from '../paths.js'
 import { confirmPage } from '../viewModels/confirmView.js'
-import { modpinfoPage, modpinfoPath, storedValues, submittedValues } from '../viewModels/modpinfoView.js'
-import { loginPage, patronNav, topPage, topPath } from '../viewModels/patronPages.js'
+import { modpinfoPage, storedValues, submittedValues } from '../viewModels/modpinfoView.js'
+import { loginPage, patronNav, topPage } from '../viewModels/patronPages.js'
 
-const LOGIN_PATH = '/patroninfo'
 const UPDATED = 'updated'
 const MAX_USER_AGENT = 512
 
-function field(body: unknown, name: string): string {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
-  return typeof value === 'string' ? value : ''
-}
-
 function readModpinfoForm(body: unknown, mobileOffered: boolean): ModpinfoForm {
-  const confirm = field(body, 'confirm')
+  const confirm = bodyField(body, 'confirm')
   return {
-    email: field(body, 'email'),
-    tele1: field(body, 'tele1'),
+    email: bodyField(body, 'email'),
+    tele1: bodyField(body, 'tele1'),
     // A mobile number posted while the field is not offered is ignored, not saved.
-    mobile: mobileOffered ? field(body, 'mobile') : undefined,
-    optin: field(body, 'optin') === 'on',
+    mobile: mobileOffered ? bodyField(body, 'mobile') : undefined,
+    optin: bodyField(body, 'optin') === 'on',
     confirm: confirm === 'optout' || confirm === 'phone' ? confirm : null,
   }
 }
@@ -34,18 +31,12 @@ function webSource(req: Request): { ip: string | null; userAgent: string | null 
 
 // SPEC 3: a patron page for another patron's id answers 403; without a login, the login page.
 function ownPatronOnly(req: Request, res: Response, next: NextFunction): void {
-  const id = req.params.id
-  if (typeof id !== 'string' || !/^\d{1,15}$/.test(id)) return next('route')
+  const id = idParam(req.params.id)
+  if (id === null) return next('route')
   const patronId = currentPatron(req)
-  if (patronId === null) return res.redirect(303, LOGIN_PATH)
-  if (Number(id) !== patronId) {
-    res.status(403).render('pages/error', {
-      title: 'Not your account',
-      message: 'You can only see and change your own library account.',
-      detail: null,
-    })
-    return
-  }
+  if (patronId === null) return res.redirect(303, paths.patron.login)
+  if (id !== patronId) return forbidden(res, 'notYourAccount')
+  res.locals.patronId = patronId
   next()
 }
 
@@ -56,30 +47,30 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
     const patronId = currentPatron(req)
     if (patronId !== null) {
       res.locals.nav = patronNav(patronId, req.path)
-      res.locals.logout = { action: '/logout' }
+      res.locals.logout = { action: paths.patron.logout }
     }
     next()
   })
 
-  router.get('/', (req, res) => {
+  router.get(paths.home, (req, res) => {
     const patronId = currentPatron(req)
-    res.redirect(patronId === null ? LOGIN_PATH : topPath(patronId))
+    res.redirect(patronId === null ? paths.patron.login : patronTopPath(patronId))
   })
 
-  router.get(LOGIN_PATH, (req, res) => {
+  router.get(paths.patron.login, (req, res) => {
     const patronId = currentPatron(req)
-    if (patronId !== null) return res.redirect(topPath(patronId))
+    if (patronId !== null) return res.redirect(patronTopPath(patronId))
     const notice = req.query.loggedout === '1' ? 'You have logged out.' : null
     res.render('pages/login', loginPage({ notice }))
   })
 
-  router.post(LOGIN_PATH, async (req, res) => {
-    const code = field(req.body, 'code').trim()
-    const pin = field(req.body, 'pin')
-    const missing = [
-      ...(code === '' ? [{ field: 'code', message: 'Enter your library card number.' }] : []),
-      ...(pin === '' ? [{ field: 'pin', message: 'Enter your PIN.' }] : []),
-    ]
+  router.post(paths.patron.login, async (req, res) => {
+    const code = bodyField(req.body, 'code').trim()
+    const pin = bodyField(req.body, 'pin')
+    const missing = emptyFieldErrors([
+      { field: 'code', value: code, message: 'Enter your library card number.' },
+      { field: 'pin', value: pin, message: 'Enter your PIN.' },
+    ])
     if (missing.length > 0) return res.status(400).render('pages/login', loginPage({ code, errors: missing }))
 
     const result = await patronAuth.login(code, pin, req.ip ?? 'unknown')
@@ -91,33 +82,33 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
       return res.status(401).render('pages/login', loginPage({ code, errors: [{ field: 'code', message }] }))
     }
     await startPatronSession(req, result.patronId)
-    res.redirect(303, topPath(result.patronId))
+    res.redirect(303, patronTopPath(result.patronId))
   })
 
-  router.post('/logout', async (req, res) => {
+  router.post(paths.patron.logout, async (req, res) => {
     await endSession(req, res)
-    res.redirect(303, `${LOGIN_PATH}?loggedout=1`)
+    res.redirect(303, loggedOutPath(paths.patron.login))
   })
 
   // The address Sierra's WebPAC links to: the patron's own form, whoever is logged in.
-  router.get('/modpinfo.html', (req, res) => {
+  router.get(paths.patron.webpacModpinfo, (req, res) => {
     const patronId = currentPatron(req)
-    res.redirect(patronId === null ? LOGIN_PATH : modpinfoPath(patronId))
+    res.redirect(patronId === null ? paths.patron.login : modpinfoPath(patronId))
   })
 
-  router.get('/patroninfo/:id/top', ownPatronOnly, async (req, res) => {
-    const view = await consent.patronView(Number(req.params.id))
+  router.get(paths.patron.top, ownPatronOnly, async (_req, res) => {
+    const view = await consent.patronView(res.locals.patronId)
     res.render('pages/top', topPage(view, config.current()))
   })
 
-  router.get('/patroninfo/:id/modpinfo', ownPatronOnly, async (req, res) => {
-    const view = await consent.patronView(Number(req.params.id))
+  router.get(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
+    const view = await consent.patronView(res.locals.patronId)
     const updated = takeFlash(req) === UPDATED
     res.render('pages/modpinfo', modpinfoPage(view, config.current(), { updated }))
   })
 
-  router.post('/patroninfo/:id/modpinfo', ownPatronOnly, async (req, res) => {
-    const patronId = Number(req.params.id)
+  router.post(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
+    const { patronId } = res.locals
     const current = config.current()
     const form = readModpinfoForm(req.body, current.webOptions.mobileFieldOffered)
     const result = await consent.submitModpinfo(patronId, form, webSource(req))

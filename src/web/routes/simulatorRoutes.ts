@@ -3,16 +3,14 @@ import { firstShortCode } from '../../config/configSnapshot.js'
 import { checkMobileNumber } from '../../domain/phone.js'
 import type { Services } from '../../services/index.js'
 import type { SimulatorGateway } from '../../sms/simulatorGateway.js'
+import { bodyField, queryText } from '../forms.js'
 import { currentStaff, requireStaff } from '../middleware/requireStaff.js'
+import { paths, simulatorPhonePath } from '../paths.js'
 import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'
-import { e164Param, simulatorHref, simulatorPage } from '../viewModels/simulatorView.js'
+import { errorPage } from '../viewModels/errorPage.js'
+import { e164Param, simulatorPage } from '../viewModels/simulatorView.js'
 
 const MAX_REPLY_LENGTH = 640
-
-function bodyField(body: unknown, name: string): string {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
-  return typeof value === 'string' ? value : ''
-}
 
 // The server itself, as its socket sees it: never a host name a client could point elsewhere.
 function ownBaseUrl(req: Request): string {
@@ -40,11 +38,11 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
   // and its "text as this phone" form are for staff (issue 10 finding 8). Development stays open
   // for the README's quick start and the e2e tests.
   if (env.production) {
-    router.use('/simulator/messages', requireStaffJson)
-    router.use('/simulator', requireStaff)
+    router.use(paths.simulator.messages, requireStaffJson)
+    router.use(paths.simulator.home, requireStaff)
   }
 
-  router.get('/simulator/messages', (req, res) => {
+  router.get(paths.simulator.messages, (req, res) => {
     const phone = e164Param(req.query.to)
     if (!phone) {
       res.status(400).json({ error: 'to must be a phone number in E.164 form, such as +12015550123' })
@@ -53,10 +51,11 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     res.json(simulator.conversation(phone).map(({ direction, from, to, text, messageId, at }) => ({ direction, from, to, text, messageId, at })))
   })
 
-  router.get('/simulator', (req, res) => {
+  router.get(paths.simulator.home, (req, res) => {
     const current = config.current()
-    const typed = typeof req.query.to === 'string' ? req.query.to : ''
-    const webhookStatus = typeof req.query.webhook === 'string' && /^\d{1,3}$/.test(req.query.webhook) ? req.query.webhook : null
+    const typed = queryText(req.query.to)
+    const webhook = queryText(req.query.webhook)
+    const webhookStatus = /^\d{1,3}$/.test(webhook) ? webhook : null
     if (typed.trim() === '') {
       res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null }))
       return
@@ -72,12 +71,12 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected, webhookStatus }))
   })
 
-  router.post('/simulator/reply', async (req, res) => {
+  router.post(paths.simulator.reply, async (req, res) => {
     const current = config.current()
     const from = e164Param(bodyField(req.body, 'to'))
     const text = bodyField(req.body, 'text').trim()
     if (!from) {
-      res.status(400).render('pages/error', { title: 'No phone selected', message: 'Open a simulated phone before sending a reply.', detail: null })
+      res.status(400).render('pages/error', errorPage('No phone selected', 'Open a simulated phone before sending a reply.'))
       return
     }
     if (text === '' || text.length > MAX_REPLY_LENGTH) {
@@ -90,7 +89,7 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     // On the phone first: the library's answer must not appear above the text it answers.
     simulator.recordInbound({ ...reply, messageId })
     const result = await postInboundWebhook(ownBaseUrl(req), vonageInboundFields(reply, messageId, clock())).catch(() => ({ ok: false, status: 0 }))
-    res.redirect(303, `${simulatorHref(from)}${result.ok ? '' : `&webhook=${result.status}`}`)
+    res.redirect(303, simulatorPhonePath(from, result.ok ? undefined : result.status))
   })
 
   return router

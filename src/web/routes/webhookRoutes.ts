@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express'
 import type { Services } from '../../services/index.js'
+import { paths } from '../paths.js'
 import { checkSignature, type SignatureSettings } from '../../sms/signature.js'
 import { parseConcat, parseInbound, parseReceipt, webhookParams, type WebhookParams } from '../../sms/webhooks.js'
 
@@ -55,9 +56,9 @@ export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Service
     res.status(200).json({ ok: true, duplicate: result.duplicate })
   })
 
-  router.get('/webhooks/sms/inbound', inbound)
-  router.post('/webhooks/sms/inbound', inbound)
-  router.get('/webhooks/sms/status', status)
-  router.post('/webhooks/sms/status', status)
+  router.get(paths.webhooks.inbound, inbound)
+  router.post(paths.webhooks.inbound, inbound)
+  router.get(paths.webhooks.status, status)
+  router.post(paths.webhooks.status, status)
   return router
 }

@@ -1,6 +1,6 @@
 import type { WebOptions } from '../../config/webOptions.js'
 import type { ModpinfoForm } from '../../services/consentService.js'
-import { modpinfoPath } from './modpinfoView.js'
+import { modpinfoPath } from '../paths.js'
 
 export interface ConfirmPage {
   title: string

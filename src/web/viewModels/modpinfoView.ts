@@ -3,6 +3,8 @@ import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
 import type { FieldError, ModpinfoForm, PatronSmsView } from '../../services/consentService.js'
 import { termsText } from '../../services/smsTexts.js'
+import { fieldErrorMap } from '../forms.js'
+import { modpinfoPath, patronTopPath } from '../paths.js'
 import { historyRows, type HistoryRow } from './consentHistory.js'
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
@@ -48,10 +50,6 @@ function mobileHint(country: string): string {
   return `For SMS alerts. If it is not a ${name} number, start with + and the country code.`
 }
 
-export function modpinfoPath(patronId: number): string {
-  return `/patroninfo/${patronId}/modpinfo`
-}
-
 /** The record as stored: what the form shows before the patron types anything. */
 export function storedValues(view: PatronSmsView): FormValues {
   const { patron } = view
@@ -74,7 +72,7 @@ export function modpinfoPage(
     // The title is the first thing a screen reader says on arrival: it carries the outcome too.
     title: errors.length > 0 ? 'Error: Modify Personal Information' : updated ? 'Updated: Modify Personal Information' : 'Modify Personal Information',
     action: modpinfoPath(view.patron.id),
-    topHref: `/patroninfo/${view.patron.id}/top`,
+    topHref: patronTopPath(view.patron.id),
     patronName: view.patron.name,
     form: options.form ?? storedValues(view),
     mobileOffered: webOptions.mobileFieldOffered,
@@ -87,7 +85,7 @@ export function modpinfoPage(
     optOutWarn: webOptions.optOutWarn,
     phoneWarn: webOptions.phoneWarn,
     errors,
-    fieldErrors: Object.fromEntries(errors.map((error) => [error.field, error.message])),
+    fieldErrors: fieldErrorMap(errors),
     updated,
     autoOptOut: view.autoOptedOut ? messages.SMS_ERR_AUTO_OPTOUT : null,
     history: historyRows(view.history, messages, webOptions.timezone),

@@ -1,26 +1,27 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import type { PatronSmsView } from '../../services/consentService.js'
+import { fieldErrorMap, type FieldError } from '../forms.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
-import { modpinfoPath } from './modpinfoView.js'
+import { modpinfoPath, paths, patronTopPath } from '../paths.js'
 import { statusView, type StatusView } from './smsStatus.js'
-
-export interface PageError { field: string; message: string }
 
 interface LoginPage {
   title: string
+  action: string
   code: string
-  errors: PageError[]
-  fieldErrors: Record<string, string>
+  errors: FieldError[]
+  fieldErrors: Partial<Record<string, string>>
   notice: string | null
 }
 
-export function loginPage(options: { code?: string; errors?: PageError[]; notice?: string | null } = {}): LoginPage {
+export function loginPage(options: { code?: string; errors?: FieldError[]; notice?: string | null } = {}): LoginPage {
   const errors = options.errors ?? []
   return {
     title: errors.length > 0 ? 'Error: Log in' : 'Log in',
+    action: paths.patron.login,
     code: options.code ?? '',
     errors,
-    fieldErrors: Object.fromEntries(errors.map((error) => [error.field, error.message])),
+    fieldErrors: fieldErrorMap(errors),
     notice: options.notice ?? null,
   }
 }
@@ -31,10 +32,6 @@ interface TopPage {
   barcode: string
   status: StatusView
   modpinfoHref: string
-}
-
-export function topPath(patronId: number): string {
-  return `/patroninfo/${patronId}/top`
 }
 
 export function topPage(view: PatronSmsView, config: ConfigSnapshot): TopPage {
@@ -49,7 +46,7 @@ export function topPage(view: PatronSmsView, config: ConfigSnapshot): TopPage {
 
 export function patronNav(patronId: number, path: string): NavLink[] {
   return [
-    { href: topPath(patronId), text: 'Your account' },
+    { href: patronTopPath(patronId), text: 'Your account' },
     { href: modpinfoPath(patronId), text: 'Modify Personal Information' },
   ].map((link) => ({ ...link, current: link.href === path }))
 }

@@ -1,6 +1,7 @@
 import { firstShortCode, type ConfigSnapshot } from '../../config/configSnapshot.js'
 import type { SimulatedMessage } from '../../sms/simulatorGateway.js'
-import type { PageError } from './patronPages.js'
+import { fieldErrorMap, type FieldError } from '../forms.js'
+import { paths, simulatorMessagesPath, simulatorPhonePath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
 
 export interface PhoneSummary { e164: string; display: string; href: string; count: number; last: string; current: boolean }
@@ -17,9 +18,11 @@ export interface MessageView {
 export interface SimulatorPage {
   title: string
   phones: PhoneSummary[]
+  openAction: string
   openValue: string
-  errors: PageError[]
-  fieldErrors: Record<string, string>
+  replyAction: string
+  errors: FieldError[]
+  fieldErrors: Partial<Record<string, string>>
   /** The phone being shown, or null when none is selected. */
   phone: {
     e164: string
@@ -43,14 +46,10 @@ export function e164Param(raw: unknown): string | null {
   return QUERY_NUMBER.test(compact) ? `+${compact.replace(/^\+/, '')}` : null
 }
 
-export function simulatorHref(e164: string): string {
-  return `/simulator?to=${encodeURIComponent(e164)}`
-}
-
 export function simulatorPage(
   conversations: { phones: string[]; conversation: (e164: string) => SimulatedMessage[] },
   config: ConfigSnapshot,
-  options: { selected: string | null; openValue?: string; replyValue?: string; errors?: PageError[]; webhookStatus?: string | null },
+  options: { selected: string | null; openValue?: string; replyValue?: string; errors?: FieldError[]; webhookStatus?: string | null },
 ): SimulatorPage {
   const timeZone = config.webOptions.timezone
   const phones = conversations.phones.map((e164): PhoneSummary => {
@@ -59,7 +58,7 @@ export function simulatorPage(
     return {
       e164,
       display: formatPhone(e164),
-      href: simulatorHref(e164),
+      href: simulatorPhonePath(e164),
       count: messages.length,
       last: last ? formatDateTime(last.at, timeZone) : '',
       current: e164 === options.selected,
@@ -71,17 +70,19 @@ export function simulatorPage(
   return {
     title: errors.length > 0 ? 'Error: SMS simulator' : selected ? `Phone ${display} – SMS simulator` : 'SMS simulator',
     phones,
+    openAction: paths.simulator.home,
     openValue: options.openValue ?? '',
+    replyAction: paths.simulator.reply,
     errors,
-    fieldErrors: Object.fromEntries(errors.map((error) => [error.field, error.message])),
+    fieldErrors: fieldErrorMap(errors),
     timeZone,
     phone: selected === null ? null : {
       e164: selected,
       display,
       shortCode: firstShortCode(config),
       messages: conversations.conversation(selected).map((message) => messageView(message, timeZone)),
-      messagesUrl: `/simulator/messages?to=${encodeURIComponent(selected)}`,
-      refreshHref: simulatorHref(selected),
+      messagesUrl: simulatorMessagesPath(selected),
+      refreshHref: simulatorPhonePath(selected),
       replyValue: options.replyValue ?? '',
       webhookFailed: options.webhookStatus ? `The portal's inbound webhook answered ${options.webhookStatus}: the reply was not processed.` : null,
     },

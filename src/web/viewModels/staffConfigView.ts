@@ -1,5 +1,6 @@
 import type { ConfProblem } from '../../config/confFile.js'
 import type { ConfFileName, ConfFileView } from '../../services/staffConfig.js'
+import { configFilePath, paths } from '../paths.js'
 import { formatDateTime } from './format.js'
 
 export interface ConfFileSummary {
@@ -20,6 +21,8 @@ export interface ConfigOverviewPage {
 
 export interface ConfigEditorPage {
   title: string
+  /** Back to the overview, and where Cancel leads. */
+  configHref: string
   name: ConfFileName
   path: string
   action: string
@@ -32,10 +35,6 @@ export interface ConfigEditorPage {
 }
 
 export const CONFIG_TEXT_ID = 'config-text'
-
-export function configEditPath(name: ConfFileName): string {
-  return `/staff/config/${name}`
-}
 
 export function problemText(problem: ConfProblem): string {
   return problem.line > 0 ? `Line ${problem.line}: ${problem.message}` : problem.message
@@ -62,7 +61,7 @@ export function configOverviewPage(files: readonly ConfFileView[], timeZone: str
       state: state(file, timeZone),
       errors: file.errors.map(problemText),
       warnings: file.warnings.map(problemText),
-      editHref: configEditPath(file.name),
+      editHref: configFilePath(file.name),
     })),
   }
 }
@@ -73,9 +72,10 @@ export function configEditorPage(
 ): ConfigEditorPage {
   return {
     title: `Edit ${file.name}`,
+    configHref: paths.staff.config,
     name: file.name,
     path: file.path,
-    action: configEditPath(file.name),
+    action: configFilePath(file.name),
     text: options.text ?? file.text,
     version: file.version,
     errors: (options.errors ?? []).map((problem) => ({ field: CONFIG_TEXT_ID, message: problemText(problem) })),

@@ -2,6 +2,7 @@ import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { alertState } from '../../services/alertService.js'
 import type { StaffPatronRecord } from '../../services/staffConsole.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../../store/schema.js'
+import { paths, staffDeleteMobilePath, staffDeletePatronPath, staffRecordPath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
@@ -33,6 +34,7 @@ export interface StaffMessageRow {
 export interface RecordPage {
   title: string
   notice: string | null
+  searchHref: string
   patron: { id: number; barcode: string; name: string }
   fields: { label: string; value: string }[]
   status: StatusView
@@ -41,14 +43,6 @@ export interface RecordPage {
   messages: StaffMessageRow[]
   deleteHref: string
   deleteMobileHref: string | null
-}
-
-export function staffRecordPath(patronId: number): string {
-  return `/staff/patrons/${patronId}`
-}
-
-export function staffHistoryPath(barcode: string): string {
-  return `/staff/history?barcode=${encodeURIComponent(barcode)}`
 }
 
 const CHANNELS: Record<ConsentEvent['channel'], string> = { web: 'Web', sms: 'SMS', staff: 'Staff', system: 'System' }
@@ -114,13 +108,41 @@ export function recordPage(record: StaffPatronRecord, config: ConfigSnapshot, no
   return {
     title: `${patron.name} (${patron.barcode})`,
     notice,
+    searchHref: paths.staff.home,
     patron: { id: patron.id, barcode: patron.barcode, name: patron.name },
     fields: fields(patron, config),
     status: statusView(config.messages, record.status),
     registeredNumber: record.registeredNumber,
     history: staffHistoryRows(record.history, config),
     messages: messageRows(record.messages, config, now),
-    deleteHref: `${staffRecordPath(patron.id)}/delete`,
-    deleteMobileHref: patron.mobile.trim() === '' ? null : `${staffRecordPath(patron.id)}/delete-mobile`,
+    deleteHref: staffDeletePatronPath(patron.id),
+    deleteMobileHref: patron.mobile.trim() === '' ? null : staffDeleteMobilePath(patron.id),
+  }
+}
+
+interface HistoryPage {
+  title: string
+  notice: string | null
+  searchHref: string
+  barcode: string
+  /** The record under this barcode, if it still exists. */
+  recordHref: string | null
+  history: StaffHistoryRow[]
+}
+
+/** The consent history under a barcode, which outlives a deleted record (SPEC 4.8). */
+export function historyPage(
+  barcode: string,
+  found: { patron: Patron | null; events: readonly ConsentEvent[] },
+  config: ConfigSnapshot,
+  notice: string | null,
+): HistoryPage {
+  return {
+    title: `Consent history: ${barcode}`,
+    notice,
+    searchHref: paths.staff.home,
+    barcode,
+    recordHref: found.patron ? staffRecordPath(found.patron.id) : null,
+    history: staffHistoryRows(found.events, config),
   }
 }

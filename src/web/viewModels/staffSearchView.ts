@@ -1,7 +1,7 @@
 import type { Messages } from '../../config/messages.js'
 import type { SearchPage } from '../../services/patronSearch.js'
+import { paths, staffHistoryPath, staffRecordPath, staffSearchPath } from '../paths.js'
 import { formatPhone } from './format.js'
-import { staffHistoryPath, staffRecordPath } from './staffRecordView.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
 export interface SearchResultRow {
@@ -15,6 +15,7 @@ export interface SearchResultRow {
 
 export interface SearchView {
   title: string
+  action: string
   query: string
   searched: boolean
   summary: string
@@ -26,13 +27,20 @@ export interface SearchView {
   notice: string | null
 }
 
-function pageHref(query: string, page: number): string {
-  return `/staff?${new URLSearchParams({ q: query, page: String(page) }).toString()}`
-}
-
 export function searchView(result: SearchPage | null, messages: Messages, notice: string | null): SearchView {
   if (!result || result.query === '') {
-    return { title: 'Patron search', query: result?.query ?? '', searched: false, summary: '', rows: [], previousHref: null, nextHref: null, historyHref: null, notice }
+    return {
+      title: 'Patron search',
+      action: paths.staff.home,
+      query: result?.query ?? '',
+      searched: false,
+      summary: '',
+      rows: [],
+      previousHref: null,
+      nextHref: null,
+      historyHref: null,
+      notice,
+    }
   }
   const first = (result.page - 1) * result.pageSize + 1
   const last = Math.min(result.total, result.page * result.pageSize)
@@ -41,6 +49,7 @@ export function searchView(result: SearchPage | null, messages: Messages, notice
     : `Patrons ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} of ${result.total.toLocaleString('en-US')} matching "${result.query}".`
   return {
     title: `Patron search: ${result.query}`,
+    action: paths.staff.home,
     query: result.query,
     searched: true,
     summary,
@@ -52,8 +61,8 @@ export function searchView(result: SearchPage | null, messages: Messages, notice
       registeredNumber: row.e164 ? formatPhone(row.e164) : '—',
       status: statusView(messages, row.status ?? 'not_opted_in'),
     })),
-    previousHref: result.page > 1 ? pageHref(result.query, result.page - 1) : null,
-    nextHref: result.page < result.pages ? pageHref(result.query, result.page + 1) : null,
+    previousHref: result.page > 1 ? staffSearchPath(result.query, result.page - 1) : null,
+    nextHref: result.page < result.pages ? staffSearchPath(result.query, result.page + 1) : null,
     historyHref: result.total === 0 ? staffHistoryPath(result.query) : null,
     notice,
   }
