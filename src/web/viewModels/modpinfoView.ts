@@ -1,7 +1,8 @@
 import type { ConfigSnapshot } from '../../config/configFiles.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
-import type { FieldError, ModpinfoForm, PatronSmsView } from '../../services/consentService.js'
+import type { FieldError, ModpinfoForm } from '../../services/optInForm.js'
+import type { PatronSms } from '../../services/patronSmsView.js'
 import { termsText } from '../../services/smsTexts.js'
 import { historyRows, type HistoryRow } from './consentHistory.js'
 import { formatPhone } from './format.js'
@@ -53,7 +54,7 @@ export function modpinfoPath(patronId: number): string {
 }
 
 /** The record as stored: what the form shows before the patron types anything. */
-export function storedValues(view: PatronSmsView): FormValues {
+export function storedValues(view: PatronSms): FormValues {
   const { patron } = view
   return { email: patron.email, tele1: patron.tele1, mobile: patron.mobile, optin: isActive(view.status) }
 }
@@ -63,7 +64,7 @@ export function submittedValues(form: ModpinfoForm, stored: FormValues): FormVal
 }
 
 export function modpinfoPage(
-  view: PatronSmsView,
+  view: PatronSms,
   config: ConfigSnapshot,
   options: { form?: FormValues; errors?: FieldError[]; updated?: boolean } = {},
 ): ModpinfoPage {

@@ -1,5 +1,5 @@
 import type { ConfigSnapshot } from '../../config/configFiles.js'
-import type { PatronSmsView } from '../../services/consentService.js'
+import type { PatronSms } from '../../services/patronSmsView.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { modpinfoPath } from './modpinfoView.js'
 import { statusView, type StatusView } from './smsStatus.js'
@@ -37,7 +37,7 @@ export function topPath(patronId: number): string {
   return `/patroninfo/${patronId}/top`
 }
 
-export function topPage(view: PatronSmsView, config: ConfigSnapshot): TopPage {
+export function topPage(view: PatronSms, config: ConfigSnapshot): TopPage {
   return {
     title: 'Your account',
     name: view.patron.name,
