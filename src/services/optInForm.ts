@@ -69,17 +69,18 @@ export class OptInForm {
     const config = this.deps.config()
     const registration = await ledger.registrationOf(repos, patron.id)
     const numberChanged = holdsNumber(registration.status) && registration.e164 !== newE164
-    const optingIn = form.optin && newE164 !== null
-    const needed = confirmationNeeded(registration.status, numberChanged, optingIn)
+    // The number the patron opts in with; null when they do not.
+    const optInNumber = form.optin ? newE164 : null
+    const needed = confirmationNeeded(registration.status, numberChanged, optInNumber !== null)
     // Refused like a validation error, before anything is written or the patron is asked to confirm.
-    const startsOptIn = optingIn && (numberChanged || !isActive(registration.status))
-    if (startsOptIn && newE164 && (await optInLimitReached(repos, config.webOptions, patron.id, newE164, this.deps.clock()))) {
+    const startsOptIn = optInNumber !== null && (numberChanged || !isActive(registration.status))
+    if (startsOptIn && (await optInLimitReached(repos, config.webOptions, patron.id, optInNumber, this.deps.clock()))) {
       return { kind: 'invalid', errors: [{ field: 'mobile', message: config.messages.SMS_ERR_TOO_MANY_ATTEMPTS }] }
     }
     if (needed && form.confirm !== needed) return { kind: 'confirm', confirm: needed }
 
-    if (optingIn && newE164) {
-      const holder = await repos.registrations.findActiveByNumber(newE164)
+    if (optInNumber) {
+      const holder = await repos.registrations.findActiveByNumber(optInNumber)
       if (holder && holder.patron_id !== patron.id) return numberTaken(config)
     }
     await repos.patrons.update(patron.id, { email: form.email.trim(), tele1: form.tele1.trim(), mobile: form.mobile }, this.nowIso())
@@ -91,8 +92,11 @@ export class OptInForm {
       const event: OptInEvent = { type: newE164 ? 'number_changed' : 'mobile_removed' }
       saved = await ledger.apply(repos, patron, saved, { event, source, e164: newE164 })
     }
-    const choice: OptInEvent | null = optingIn ? { type: 'web_opt_in' } : !form.optin && !numberChanged ? { type: 'web_opt_out' } : null
-    if (choice) saved = await ledger.apply(repos, patron, saved, { event: choice, source, e164: newE164 })
+    if (optInNumber) {
+      saved = await ledger.apply(repos, patron, saved, { event: { type: 'web_opt_in' }, source, e164: optInNumber })
+    } else if (!form.optin && !numberChanged) {
+      saved = await ledger.apply(repos, patron, saved, { event: { type: 'web_opt_out' }, source, e164: newE164 })
+    }
     return { kind: 'saved', status: saved.status }
   }
 
