@@ -4,7 +4,7 @@
 // GET /patroninfo/:id/modpinfo:
 //   stack  security headers, site locals, body parsers, the database session, CSRF, the
 //          patron check; the answer is a fixed page of modpinfo's size
-//   data   + the patron's record read as the page reads it (consent.patronView)
+//   data   + the patron's record read as the page reads it (patronSmsView.read)
 //   page   + the view model and the EJS render: the real page
 // POST /webhooks/sms/inbound (any layer): the same middleware, the body parsed and the message
 // read as the real route reads it, answered 200 without storing or applying it.
@@ -56,7 +56,7 @@ app.get('/patroninfo/:id/modpinfo', async (req, res) => {
   res.locals.nav = patronNav(patronId, req.path)
   res.locals.logout = { action: '/logout' }
   if (layer === 0) return res.send(fixedPage)
-  const view = await services.consent.patronView(patronId)
+  const view = await services.patronSmsView.read(patronId)
   if (layer === 1) return res.send(fixedPage)
   res.render('pages/modpinfo', modpinfoPage(view, services.config.current(), { updated: false }))
 })

@@ -1,6 +1,8 @@
 import { formatProblem } from '../config/confFile.js'
 import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { readEnv, type Env } from '../config/env.js'
+import { silentLogger } from '../logger.js'
+import { systemClock, type ServiceDeps } from '../services/deps.js'
 import { openStore, type Store } from '../store/store.js'
 import { CliError } from './cliError.js'
 
@@ -9,6 +11,7 @@ import { CliError } from './cliError.js'
 // WEB_OPTIONS) and opens the same database; WAL and busy_timeout let it run beside the server.
 export class CliContext {
   #store: Store | null = null
+  #config: ConfigSnapshot | null = null
 
   constructor(readonly env: Env = readEnv(process.env, process.cwd(), { for: 'cli' })) {}
 
@@ -23,10 +26,17 @@ export class CliContext {
 
   /** The configuration as the server would load it; a broken file stops the command. */
   config(): ConfigSnapshot {
+    if (this.#config) return this.#config
     const { snapshot, files } = readConfig(this.configPaths)
-    if (snapshot) return snapshot
+    if (snapshot) return (this.#config = snapshot)
     const problems = [...files.messagesConf.errors, ...files.webOptions.errors].map(formatProblem)
     throw new CliError(`the configuration has errors; fix them first (see "webpac config check"):\n${problems.join('\n')}`)
+  }
+
+  /** What the services a command uses are made from; the configuration is read only if one needs it. */
+  deps(): ServiceDeps {
+    // No outbox worker runs in the CLI: what a command queues, the server's worker finds on its next poll.
+    return { store: this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
-import { silentLogger } from '../logger.js'
-import { ConsentService } from '../services/consentService.js'
+import { Ledger } from '../services/ledger.js'
 import { importPatrons } from '../services/patronImport.js'
+import { StaffActions } from '../services/staffActions.js'
 import { statusView } from '../web/viewModels/smsStatus.js'
 import type { CliContext } from './cliContext.js'
 import { CliError } from './cliError.js'
@@ -37,8 +37,8 @@ export async function deleteCommand(context: CliContext, barcode: string): Promi
   const patron = await store.repos.patrons.findByBarcode(barcode.trim())
   if (!patron) throw new CliError(`no patron has barcode ${barcode.trim()}`)
   const before = (await store.repos.registrations.findByPatron(patron.id))?.status ?? 'not_opted_in'
-  const consent = new ConsentService({ store, config: () => config, log: silentLogger() })
-  await consent.deletePatron(patron.id, 'cli')
+  const deps = context.deps()
+  await new StaffActions({ ...deps, ledger: new Ledger(deps) }).deletePatron(patron.id, 'cli')
   const status = statusView(config.messages, before).text
   process.stdout.write(
     `Deleted patron ${patron.barcode} (${patron.name}). SMS status was ${status}: opted out silently, no SMS sent, ` +

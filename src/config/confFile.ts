@@ -1,3 +1,5 @@
+import type { Result } from '../domain/result.js'
+
 export interface ConfProblem {
   file: string
   line: number // 0 = the whole file
@@ -30,19 +32,20 @@ export function parseConfFile(text: string, file: string): ParsedConf {
     const line = index + 1
     if (isBlankOrComment(raw)) return
     const parsed = parseKeyValue(raw)
-    if ('error' in parsed) {
+    if (!parsed.ok) {
       errors.push({ file, line, message: parsed.error })
       return
     }
-    const previous = entries.get(parsed.key)
+    const { key, value } = parsed.value
+    const previous = entries.get(key)
     if (previous) {
       warnings.push({
         file,
         line,
-        message: `${parsed.key} is set on line ${previous.line} and again on line ${line}; line ${line} wins`,
+        message: `${key} is set on line ${previous.line} and again on line ${line}; line ${line} wins`,
       })
     }
-    entries.set(parsed.key, { value: parsed.value, line })
+    entries.set(key, { value, line })
   })
 
   return { file, entries, errors, warnings }
@@ -73,14 +76,14 @@ function isBlankOrComment(raw: string): boolean {
   return trimmed === '' || trimmed.startsWith('#')
 }
 
-function parseKeyValue(raw: string): { key: string; value: string } | { error: string } {
+function parseKeyValue(raw: string): Result<{ key: string; value: string }> {
   const eq = raw.indexOf('=')
   if (eq === -1) {
-    return { error: `expected KEY=VALUE, a # comment or a blank line, got ${snippet(raw)}` }
+    return { ok: false, error: `expected KEY=VALUE, a # comment or a blank line, got ${snippet(raw)}` }
   }
   const key = raw.slice(0, eq).trimStart()
-  if (!KEY.test(key)) return { error: badKeyMessage(key) }
-  return { key, value: raw.slice(eq + 1).trimEnd() }
+  if (!KEY.test(key)) return { ok: false, error: badKeyMessage(key) }
+  return { ok: true, value: { key, value: raw.slice(eq + 1).trimEnd() } }
 }
 
 // Say what is wrong with the key in terms an admin editing the file can act on

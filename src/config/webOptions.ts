@@ -1,4 +1,5 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+import type { Result } from '../domain/result.js'
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
 
 export interface SendWindow {
@@ -58,8 +59,6 @@ export const DEFAULT_WEB_OPTIONS: WebOptions = Object.freeze({
   maxOptInStartsPerPatron: 5,
 })
 
-type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
-
 const SHORT_CODE = /^\d{3,8}$/
 const CLOCK = /^(\d{1,2}):(\d{2})$/
 const MINUTES_PER_DAY = 24 * 60
@@ -73,12 +72,12 @@ export function loadWebOptions(parsed: ParsedConf): {
   const errors = [...parsed.errors]
   const d = DEFAULT_WEB_OPTIONS
 
-  function field<T>(key: WebOptionKey, check: (raw: string) => Checked<T>, fallback: T): T {
+  function field<T>(key: WebOptionKey, check: (raw: string) => Result<T>, fallback: T): T {
     const entry = parsed.entries.get(key)
     if (!entry) return fallback
     const result = check(entry.value)
     if (result.ok) return result.value
-    errors.push({ file: parsed.file, line: entry.line, message: `${key}: ${result.message}` })
+    errors.push({ file: parsed.file, line: entry.line, message: `${key}: ${result.error}` })
     return fallback
   }
 
@@ -107,26 +106,26 @@ export function loadWebOptions(parsed: ParsedConf): {
   }
 }
 
-function ok<T>(value: T): Checked<T> {
+function ok<T>(value: T): Result<T> {
   return { ok: true, value }
 }
 
-function fail<T>(message: string): Checked<T> {
-  return { ok: false, message }
+function fail<T>(message: string): Result<T> {
+  return { ok: false, error: message }
 }
 
-function checkText(why: string): (raw: string) => Checked<string> {
+function checkText(why: string): (raw: string) => Result<string> {
   return (raw) => (raw.trim() === '' ? fail(`must not be empty: ${why}`) : ok(raw.trim()))
 }
 
-function checkCountry(raw: string): Checked<CountryCode> {
+function checkCountry(raw: string): Result<CountryCode> {
   const code = raw.trim().toUpperCase()
   return isSupportedCountry(code)
     ? ok(code)
     : fail(`${JSON.stringify(raw)} is not a supported country code; use ISO 3166-1 alpha-2 such as US, CA or GB`)
 }
 
-function checkShortCodes(raw: string): Checked<readonly string[]> {
+function checkShortCodes(raw: string): Result<readonly string[]> {
   const codes = raw.split(',').map((code) => code.trim())
   const bad = codes.find((code) => !SHORT_CODE.test(code))
   if (bad !== undefined) {
@@ -136,7 +135,7 @@ function checkShortCodes(raw: string): Checked<readonly string[]> {
   return ok(Object.freeze([...new Set(codes)]))
 }
 
-function checkWholeNumber(unit: string): (raw: string) => Checked<number> {
+function checkWholeNumber(unit: string): (raw: string) => Result<number> {
   return (raw) => {
     const text = raw.trim()
     const value = Number(text)
@@ -146,7 +145,7 @@ function checkWholeNumber(unit: string): (raw: string) => Checked<number> {
   }
 }
 
-function checkSendWindow(raw: string): Checked<SendWindow> {
+function checkSendWindow(raw: string): Result<SendWindow> {
   const message =
     'must be HH:MM-HH:MM in 24-hour time with the start before the end, such as 08:00-21:00; ' +
     `got ${JSON.stringify(raw)}`
@@ -171,7 +170,7 @@ function formatClock(minutes: number): string {
   return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
 }
 
-function checkTimezone(raw: string): Checked<string> {
+function checkTimezone(raw: string): Result<string> {
   const zone = raw.trim()
   try {
     new Intl.DateTimeFormat(undefined, { timeZone: zone })

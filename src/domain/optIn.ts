@@ -41,8 +41,8 @@ export function isActive(status: SmsStatus): boolean {
   return status === 'pending_optin' || status === 'opted_in'
 }
 
-// The statuses in which the number may still get something from us (the opt-out text included).
-function isRegistered(status: SmsStatus): boolean {
+/** The statuses in which the registration holds its number: it may still get something from us (the opt-out text included). */
+export function holdsNumber(status: SmsStatus): boolean {
   return isActive(status) || status === 'pending_optout'
 }
 
@@ -75,7 +75,7 @@ function optOutByPatron(status: SmsStatus): Transition {
 }
 
 function silentOptOut(status: SmsStatus): Transition {
-  return isRegistered(status) ? to('not_opted_in', null, true) : to(status)
+  return holdsNumber(status) ? to('not_opted_in', null, true) : to(status)
 }
 
 function inbound(status: SmsStatus, keyword: Keyword): Transition {

@@ -2,9 +2,9 @@ import { getCountryCallingCode, type CountryCode, type PhoneNumberType } from 'l
 // The max metadata is the one that knows number types (the default min metadata does not),
 // which is what lets us refuse landlines and toll-free numbers outside the US.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import type { Result } from './result.js'
 
 export type PhoneErrorKey = 'SMS_ERR_NUMBER_LENGTH' | 'SMS_ERR_NUMBER_INVALID'
-type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneErrorKey }
 
 const MIN_DIGITS = 10
 const MAX_DIGITS = 15
@@ -33,7 +33,8 @@ function parseE164(typed: string, defaultCountry: CountryCode): Parsed | null {
   return { e164: parsed.number, type: parsed.getType() }
 }
 
-export function checkMobileNumber(typed: string, defaultCountry: CountryCode): PhoneCheck {
+/** The number as E.164, or the message key saying why it cannot receive SMS. */
+export function checkMobileNumber(typed: string, defaultCountry: CountryCode): Result<string, PhoneErrorKey> {
   const digitCount = digitsOf(withPlusForDoubleZero(typed)).length
   if (digitCount < MIN_DIGITS || digitCount > MAX_DIGITS) return { ok: false, error: 'SMS_ERR_NUMBER_LENGTH' }
   if (/\p{L}/u.test(typed.normalize('NFKC'))) return { ok: false, error: 'SMS_ERR_NUMBER_INVALID' }
@@ -41,7 +42,7 @@ export function checkMobileNumber(typed: string, defaultCountry: CountryCode): P
   if (!parsed || (parsed.type !== undefined && NOT_TEXTABLE.has(parsed.type))) {
     return { ok: false, error: 'SMS_ERR_NUMBER_INVALID' }
   }
-  return { ok: true, e164: parsed.e164 }
+  return { ok: true, value: parsed.e164 }
 }
 
 /**
@@ -56,7 +57,7 @@ export function recordMatchesNumber(mobile: string, e164: string, country: Count
   // number without a trunk prefix (every NANP number) after the country's calling code.
   if (digits === e164.slice(1) || `+${getCountryCallingCode(country)}${digits}` === e164) return true
   const check = checkMobileNumber(mobile, country)
-  if (check.ok) return check.e164 === e164
+  if (check.ok) return check.value === e164
   return digits.length >= 10 && e164.endsWith(digits)
 }
 

@@ -5,8 +5,8 @@ import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
 import { smsSegments, type SmsEncoding } from '../domain/smsLength.js'
 import type { OutboxMessage } from '../store/schema.js'
-import type { Store } from '../store/store.js'
-import type { ConsentService } from './consentService.js'
+import type { ServiceDeps } from './deps.js'
+import type { PatronSmsView } from './patronSmsView.js'
 
 // Recall is accepted whatever SMS_COUNTRY says: the terms patrons agree to name recalls, and
 // whether a recall notice is sent at all is the ILS's decision, not the portal's.
@@ -79,13 +79,11 @@ type Decision =
 // registered number, in the same transaction as those checks; the outbox worker holds it until
 // SMS_SEND_WINDOW opens and checks once more before it leaves.
 export class AlertService {
-  constructor(private readonly deps: {
-    store: Store
-    consent: ConsentService
-    config: () => ConfigSnapshot
-    clock: () => Date
-    onQueued?: () => void
-  }) {}
+  constructor(
+    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'onQueued'> & {
+      patronSmsView: Pick<PatronSmsView, 'reconcile'>
+    },
+  ) {}
 
   async create(request: AlertRequest): Promise<AlertResult> {
     const { store, config, clock } = this.deps
@@ -121,7 +119,7 @@ export class AlertService {
 
     switch (decision.kind) {
       case 'queued':
-        this.deps.onQueued?.()
+        this.deps.onQueued()
         return { kind: 'queued', alert: this.view(decision.row, now) }
       case 'duplicate':
         return { kind: 'duplicate', alert: this.view(decision.row, now) }
@@ -129,7 +127,7 @@ export class AlertService {
         return decision
       case 'not_opted_in':
         // SPEC 4.5 applies the moment anyone notices the record changed.
-        if (decision.patronId !== null) await this.deps.consent.reconcile(decision.patronId, { channel: 'system' })
+        if (decision.patronId !== null) await this.deps.patronSmsView.reconcile(decision.patronId, { channel: 'system' })
         return { kind: 'not_opted_in', status: decision.status, reason: decision.reason }
     }
   }

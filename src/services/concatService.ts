@@ -1,8 +1,8 @@
 import type { InboundInput } from '../sms/gateway.js'
 import type { ConcatInfo } from '../sms/webhooks.js'
 import type { InboundPart } from '../store/schema.js'
-import type { Store } from '../store/store.js'
-import type { ConsentService } from './consentService.js'
+import type { ServiceDeps } from './deps.js'
+import type { InboundTexts } from './inboundTexts.js'
 
 interface PartResult {
   duplicate: boolean
@@ -49,10 +49,10 @@ export function joinParts(parts: readonly InboundPart[], total: number): JoinedT
 // Long texts arrive in parts: each part is stored (and may be answered 200) on its own, and
 // the whole text is read for keywords once, when the last part is in.
 export class ConcatService {
-  constructor(private readonly deps: { store: Store; consent: Pick<ConsentService, 'handleInbound'>; clock: () => Date }) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'> & { inboundTexts: Pick<InboundTexts, 'handle'> }) {}
 
   async receivePart(message: InboundInput, concat: ConcatInfo): Promise<PartResult> {
-    const { store, consent, clock } = this.deps
+    const { store, inboundTexts, clock } = this.deps
     const now = clock()
     const fresh = await store.repos.inboundParts.record({
       message_id: message.messageId,
@@ -70,9 +70,10 @@ export class ConcatService {
     const parts = await store.repos.inboundParts.openParts(group, new Date(now.getTime() - PART_WINDOW_MS).toISOString())
     const whole = joinParts(parts, concat.total)
     if (!whole) return { duplicate: !fresh, joinedMessageId: null }
-    // handleInbound is idempotent on the message id, so a crash before markJoined is
+    // handle() is idempotent on the message id, so a crash before markJoined is
     // repaired by Vonage redelivering the part we had not yet answered.
-    await consent.handleInbound({ messageId: whole.messageId, msisdn: message.msisdn, to: message.to, text: whole.text, receivedAt: whole.receivedAt })
+    const { messageId, text, receivedAt } = whole
+    await inboundTexts.handle({ messageId, msisdn: message.msisdn, to: message.to, text, receivedAt })
     await store.repos.inboundParts.markJoined(whole.partIds, whole.messageId)
     return { duplicate: !fresh, joinedMessageId: whole.messageId }
   }

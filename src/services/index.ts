@@ -8,10 +8,18 @@ import { openStore, type Store } from '../store/store.js'
 import { AlertService } from './alertService.js'
 import { ApiKeyService } from './apiKeys.js'
 import { ConcatService } from './concatService.js'
-import { ConsentService } from './consentService.js'
+import { DeliveryReceipts } from './deliveryReceipts.js'
+import type { ServiceDeps } from './deps.js'
+import { InboundTexts } from './inboundTexts.js'
+import { InvitationExpiry } from './invitationExpiry.js'
+import { Ledger } from './ledger.js'
+import { OptInForm } from './optInForm.js'
 import { OutboxSignal } from './outboxSignal.js'
 import { OutboxWorker, type OutboxWorkerOptions } from './outboxWorker.js'
 import { PatronAuthService } from './patronAuthService.js'
+import { PatronSmsView } from './patronSmsView.js'
+import { SendResults } from './sendResults.js'
+import { StaffActions } from './staffActions.js'
 import { buildStaffServices, type StaffServices } from './staffServices.js'
 
 export interface Services {
@@ -23,11 +31,19 @@ export interface Services {
   gateway: SmsGateway
   /** The simulated phones, when SMS_GATEWAY=simulator. */
   simulator: SimulatorGateway | null
-  consent: ConsentService
+  /** The modpinfo form (SPEC 3, 4.1–4.5). */
+  optInForm: OptInForm
+  /** The patron's SMS status and history as the pages show it, after SPEC 4.5. */
+  patronSmsView: PatronSmsView
+  /** Texts from phones: STOP, START, YES, NO, HELP (SPEC 4.3, 4.6). */
+  inboundTexts: InboundTexts
+  /** Joins the parts of long inbound texts before they reach inboundTexts. */
+  concat: ConcatService
+  deliveryReceipts: DeliveryReceipts
+  /** Unanswered invitations (SPEC 4.3); the housekeeping timer sweeps them. */
+  invitationExpiry: InvitationExpiry
   /** Patron login by barcode and PIN, with the SPEC 7 throttle. */
   patronAuth: PatronAuthService
-  /** Joins the parts of long inbound texts before they reach the consent service. */
-  concat: ConcatService
   /** The alerts API (SPEC 5): alerts for opted-in patrons, and the keys that may send them. */
   alerts: AlertService
   apiKeys: ApiKeyService
@@ -67,20 +83,29 @@ export function buildServices(env: Env, options: BuildOptions): Services {
 
   // Made before both sides of the cycle: the services that queue SMS notify it, the worker listens.
   const queued = new OutboxSignal()
-  const consent = new ConsentService({ store, config: current, clock, log, onQueued: () => queued.notify() })
-  const patronAuth = new PatronAuthService(store)
-  const outboxWorker = new OutboxWorker(store, gateway, consent, queued, current, log, clock, options.outboxWorker)
-  simulator?.onReceipt((receipt) => consent.handleReceipt(receipt))
-  const concat = new ConcatService({ store, consent, clock })
-  const alerts = new AlertService({ store, consent, config: current, clock, onQueued: () => queued.notify() })
-  const apiKeys = new ApiKeyService(store, clock)
-  const staff = buildStaffServices({ store, consent, watcher: config, paths: { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, clock })
+  const deps: ServiceDeps = { store, config: current, clock, log, onQueued: () => queued.notify() }
+  const ledger = new Ledger(deps)
+  const invitationExpiry = new InvitationExpiry({ ...deps, ledger })
+  const patronSmsView = new PatronSmsView({ ...deps, ledger, expiry: invitationExpiry })
+  const optInForm = new OptInForm({ ...deps, ledger })
+  const inboundTexts = new InboundTexts({ ...deps, ledger })
+  const deliveryReceipts = new DeliveryReceipts({ ...deps, ledger })
+  const sendResults = new SendResults({ ...deps, ledger })
+  const outboxWorker = new OutboxWorker({ ...deps, gateway, sendResults, queued, options: options.outboxWorker })
+  simulator?.onReceipt((receipt) => deliveryReceipts.handle(receipt))
+  const concat = new ConcatService({ ...deps, inboundTexts })
+  const patronAuth = new PatronAuthService(deps)
+  const alerts = new AlertService({ ...deps, patronSmsView })
+  const apiKeys = new ApiKeyService(deps)
+  const actions = new StaffActions({ ...deps, ledger })
+  const paths = { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }
+  const staff = buildStaffServices({ ...deps, patronSmsView, actions, watcher: config, paths })
 
   const timers: NodeJS.Timeout[] = []
   const housekeepingMs = options.housekeepingMs ?? 60_000
   const housekeeping = async () => {
     try {
-      const expired = await consent.expireInvitations()
+      const expired = await invitationExpiry.expireOverdue()
       if (expired > 0) log.info({ expired }, 'unanswered invitations expired')
       await store.repos.sessions.deleteExpired(clock().getTime())
       await store.rateLimits.sweep()
@@ -90,7 +115,8 @@ export function buildServices(env: Env, options: BuildOptions): Services {
   }
 
   const services: Services = {
-    env, log, clock, store, config, gateway, simulator, consent, patronAuth, concat, alerts, apiKeys, staff, outboxWorker,
+    env, log, clock, store, config, gateway, simulator, optInForm, patronSmsView, inboundTexts, concat, deliveryReceipts, invitationExpiry,
+    patronAuth, alerts, apiKeys, staff, outboxWorker,
     async startBackground() {
       config.start()
       await outboxWorker.start()

@@ -34,7 +34,7 @@ type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'thr
  * past a limit is refused without being checked (issue 10 finding 1).
  */
 export class LoginThrottle {
-  constructor(private readonly counters: RateLimits, private readonly limits: LoginLimits) {}
+  constructor(private readonly deps: { counters: RateLimits; limits: LoginLimits }) {}
 
   /**
    * `find` returns undefined for an account that cannot log in (unknown, or input too long to
@@ -47,16 +47,16 @@ export class LoginThrottle {
   ): Promise<LoginCheck<T>> {
     const { account, address, secret } = attempt
     // An address never holds a space, so "address account" names one pair only.
-    const pair: Charge = { limit: this.limits.accountAtAddress, key: `${address} ${account}` }
-    const owner: Charge = { limit: this.limits.account, key: account }
-    const place: Charge = { limit: this.limits.address, key: address }
-    if (!(await this.counters.take([pair, owner, place]))) return { kind: 'throttled' }
+    const pair: Charge = { limit: this.deps.limits.accountAtAddress, key: `${address} ${account}` }
+    const owner: Charge = { limit: this.deps.limits.account, key: account }
+    const place: Charge = { limit: this.deps.limits.address, key: address }
+    if (!(await this.deps.counters.take([pair, owner, place]))) return { kind: 'throttled' }
     const candidate = await find()
     const right = await verifySecret(secret, candidate?.hash ?? null)
     if (!candidate || !right) return { kind: 'wrong' }
     // The address limit counts wrong secrets only: a library branch behind one address must not
     // be shut out by its own patrons' logins, so a right one gives its attempt back.
-    await Promise.all([this.counters.forget([pair, owner]), this.counters.giveBack([place])])
+    await Promise.all([this.deps.counters.forget([pair, owner]), this.deps.counters.giveBack([place])])
     return { kind: 'ok', found: candidate.found }
   }
 }

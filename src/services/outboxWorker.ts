@@ -2,12 +2,12 @@ import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js
 import { mayReceive } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
-import type { Logger } from '../logger.js'
 import type { SendResult, SmsGateway } from '../sms/gateway.js'
 import type { OutboxMessage } from '../store/schema.js'
-import type { Repositories, Store } from '../store/store.js'
-import type { ConsentService, SendOutcome } from './consentService.js'
+import type { Repositories } from '../store/store.js'
+import type { ServiceDeps } from './deps.js'
 import type { OutboxSignal } from './outboxSignal.js'
+import type { SendOutcome, SendResults } from './sendResults.js'
 
 export interface OutboxWorkerOptions {
   batchSize?: number
@@ -38,16 +38,16 @@ export class OutboxWorker {
   private stopped = true
 
   constructor(
-    private readonly store: Store,
-    private readonly gateway: SmsGateway,
-    private readonly consent: ConsentService,
-    queued: OutboxSignal,
-    private readonly config: () => ConfigSnapshot,
-    private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
-    options: OutboxWorkerOptions = {},
+    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log'> & {
+      gateway: SmsGateway
+      sendResults: Pick<SendResults, 'record'>
+      /** Rung by the services that queue SMS: the worker wakes at once instead of at its next poll. */
+      queued: OutboxSignal
+      options?: OutboxWorkerOptions
+    },
   ) {
-    queued.listen(() => this.wake())
+    deps.queued.listen(() => this.wake())
+    const options = deps.options ?? {}
     this.batchSize = options.batchSize ?? 100
     this.concurrency = options.concurrency ?? 16
     this.pollMs = options.pollMs ?? 1_000
@@ -55,8 +55,8 @@ export class OutboxWorker {
   }
 
   async start(): Promise<void> {
-    const orphaned = await this.store.repos.outbox.markInFlightUnknown(this.clock().toISOString())
-    if (orphaned > 0) this.log.warn({ orphaned }, 'messages caught mid-send by a previous stop are marked unknown, not re-sent')
+    const orphaned = await this.deps.store.repos.outbox.markInFlightUnknown(this.deps.clock().toISOString())
+    if (orphaned > 0) this.deps.log.warn({ orphaned }, 'messages caught mid-send by a previous stop are marked unknown, not re-sent')
     this.stopped = false
     this.schedule(0)
   }
@@ -96,7 +96,7 @@ export class OutboxWorker {
     this.timer = null
     this.running = this.drain()
       .then(() => undefined)
-      .catch((error: unknown) => this.log.error({ err: error }, 'outbox dispatch failed; will retry'))
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'outbox dispatch failed; will retry'))
       .finally(() => {
         this.running = null
         const delay = this.again ? 0 : this.pollMs
@@ -109,17 +109,17 @@ export class OutboxWorker {
     const claimed = await this.claim()
     for (let i = 0; i < claimed.length; i += this.concurrency) {
       const outcomes = await Promise.all(claimed.slice(i, i + this.concurrency).map((row) => this.send(row)))
-      await this.consent.recordSendResults(outcomes)
+      await this.deps.sendResults.record(outcomes)
     }
     return claimed.length
   }
 
   private async claim(): Promise<OutboxMessage[]> {
-    const now = this.clock()
-    const config = this.config()
+    const now = this.deps.clock()
+    const config = this.deps.config()
     // Woken after every commit that may have queued something: look before taking the write lock.
-    if ((await this.store.repos.outbox.due(now.getTime(), 1)).length === 0) return []
-    return this.store.transaction(async (repos) => {
+    if ((await this.deps.store.repos.outbox.due(now.getTime(), 1)).length === 0) return []
+    return this.deps.store.transaction(async (repos) => {
       const claimed: OutboxMessage[] = []
       for (const row of await repos.outbox.due(now.getTime(), this.batchSize)) {
         const at = now.toISOString()
@@ -159,13 +159,16 @@ export class OutboxWorker {
   private async send(row: OutboxMessage): Promise<SendOutcome> {
     let result: SendResult
     try {
-      result = await this.gateway.send({ to: row.e164, from: firstShortCode(this.config()), text: row.text, clientRef: String(row.id) })
+      const from = firstShortCode(this.deps.config())
+      result = await this.deps.gateway.send({ to: row.e164, from, text: row.text, clientRef: String(row.id) })
     } catch (error) {
       result = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) }
     }
-    const retryAt = result.outcome === 'retry' && row.attempts < this.maxAttempts ? this.clock().getTime() + retryDelayMs(row.attempts) : null
+    const retries = result.outcome === 'retry' && row.attempts < this.maxAttempts
+    const retryAt = retries ? this.deps.clock().getTime() + retryDelayMs(row.attempts) : null
     if (result.outcome !== 'sent') {
-      this.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome: result.outcome, error: result.error, retryAt }, 'SMS not sent')
+      const { outcome, error } = result
+      this.deps.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome, error, retryAt }, 'SMS not sent')
     }
     return { row, result, retryAtMs: retryAt }
   }

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js'
+import type { ServiceDeps } from './deps.js'
 import { LoginThrottle, PATRON_LOGIN_LIMITS } from './loginThrottle.js'
 
 type PatronLogin =
@@ -16,8 +16,8 @@ const MAX_CREDENTIAL_LENGTH = 64
 export class PatronAuthService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly store: Store) {
-    this.throttle = new LoginThrottle(store.rateLimits, PATRON_LOGIN_LIMITS)
+  constructor(private readonly deps: Pick<ServiceDeps, 'store'>) {
+    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: PATRON_LOGIN_LIMITS })
   }
 
   async login(barcode: string, pin: string, address: string): Promise<PatronLogin> {
@@ -25,7 +25,7 @@ export class PatronAuthService {
     const account = barcode.trim()
     const result = await this.throttle.check({ account, address, secret: pin.slice(0, MAX_CREDENTIAL_LENGTH) }, async () => {
       if (pin.length > MAX_CREDENTIAL_LENGTH) return undefined
-      const patron = await this.store.repos.patrons.findByBarcode(account)
+      const patron = await this.deps.store.repos.patrons.findByBarcode(account)
       return patron && { found: patron.id, hash: patron.pin_hash }
     })
     return result.kind === 'ok' ? { kind: 'ok', patronId: result.found } : result

@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import { availableParallelism } from 'node:os'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import { checkMobileNumber, type PhoneErrorKey } from '../domain/phone.js'
+import type { Result } from '../domain/result.js'
 import type { NewPatron } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { DomainError } from './errors.js'
@@ -50,9 +51,7 @@ class ImportFileError extends DomainError {
   }
 }
 
-type CheckedRow =
-  | { ok: true; patron: { barcode: string; name: string; pin: string; email: string; mobile: string }; warning: string | null }
-  | { ok: false; reason: string }
+type CheckedRow = Result<{ patron: { barcode: string; name: string; pin: string; email: string; mobile: string }; warning: string | null }>
 
 const BARCODE = /^[\x21-\x7e]{1,64}$/
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -72,20 +71,20 @@ export function checkImportRow(fields: ImportFields, country: CountryCode): Chec
   const pin = fields.pin.trim()
   const email = fields.email.trim()
   const mobile = fields.mobile.trim()
-  if (barcode === '') return { ok: false, reason: 'barcode is empty' }
-  if (!BARCODE.test(barcode)) return { ok: false, reason: `barcode "${shorten(barcode)}" must be 1 to 64 characters without spaces` }
-  if (name === '') return { ok: false, reason: 'name is empty' }
-  if (name.length > MAX_NAME) return { ok: false, reason: `name is longer than ${MAX_NAME} characters` }
-  if (pin.length > MAX_PIN) return { ok: false, reason: `pin is longer than ${MAX_PIN} characters` }
+  if (barcode === '') return { ok: false, error: 'barcode is empty' }
+  if (!BARCODE.test(barcode)) return { ok: false, error: `barcode "${shorten(barcode)}" must be 1 to 64 characters without spaces` }
+  if (name === '') return { ok: false, error: 'name is empty' }
+  if (name.length > MAX_NAME) return { ok: false, error: `name is longer than ${MAX_NAME} characters` }
+  if (pin.length > MAX_PIN) return { ok: false, error: `pin is longer than ${MAX_PIN} characters` }
   if (email !== '' && (email.length > 254 || !EMAIL.test(email))) {
-    return { ok: false, reason: `email "${shorten(email)}" is not an address like name@example.org` }
+    return { ok: false, error: `email "${shorten(email)}" is not an address like name@example.org` }
   }
   let warning: string | null = null
   if (mobile !== '') {
     const check = checkMobileNumber(mobile, country)
     if (!check.ok) warning = `mobile "${shorten(mobile)}" kept as typed, but ${PHONE_REASONS[check.error]}: this patron cannot opt in to SMS until it is corrected`
   }
-  return { ok: true, patron: { barcode, name, pin, email, mobile }, warning }
+  return { ok: true, value: { patron: { barcode, name, pin, email, mobile }, warning } }
 }
 
 interface Candidate { line: number; barcode: string; name: string; pin: string; email: string; mobile: string }
@@ -173,17 +172,18 @@ export async function importPatrons(store: Store, input: Readable, options: Impo
     const fields = Object.fromEntries(IMPORT_COLUMNS.map((column) => [column, record[header.get(column) ?? -1] ?? ''])) as ImportFields
     const checked = checkImportRow(fields, options.country)
     if (!checked.ok) {
-      reject(line, checked.reason)
+      reject(line, checked.error)
       continue
     }
-    const earlier = seenInBatch.get(checked.patron.barcode)
+    const { patron, warning } = checked.value
+    const earlier = seenInBatch.get(patron.barcode)
     if (earlier !== undefined) {
-      reject(line, `barcode ${checked.patron.barcode} is also on line ${earlier}; row skipped`)
+      reject(line, `barcode ${patron.barcode} is also on line ${earlier}; row skipped`)
       continue
     }
-    seenInBatch.set(checked.patron.barcode, line)
-    if (checked.warning) warned.set(line, checked.warning)
-    batch.push({ line, ...checked.patron })
+    seenInBatch.set(patron.barcode, line)
+    if (warning) warned.set(line, warning)
+    batch.push({ line, ...patron })
   }
   if (!columns) throw new ImportFileError(`the file is empty: its first line must be the header ${IMPORT_COLUMNS.join(',')}`)
   await flush()

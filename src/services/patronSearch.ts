@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { digitsOf, numberForms } from '../domain/phone.js'
 import type { PatronSearchCriteria, PatronSummary } from '../store/patronRepository.js'
-import type { Store } from '../store/store.js'
+import type { ServiceDeps } from './deps.js'
 
 export interface SearchPage {
   query: string
@@ -38,7 +38,7 @@ function pageCount(total: number): number {
 
 // Staff patron search (SPEC 6): barcode, name or mobile number, punctuation and spacing ignored.
 export class PatronSearchService {
-  constructor(private readonly store: Store, private readonly config: () => ConfigSnapshot) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config'>) {}
 
   /**
    * `page` comes from the address bar, so any number may arrive: it is clamped to the pages there
@@ -47,7 +47,7 @@ export class PatronSearchService {
    */
   async search(query: string, page = 1): Promise<SearchPage> {
     const trimmed = query.trim().slice(0, MAX_QUERY_LENGTH)
-    const criteria = searchCriteria(trimmed, this.config().webOptions.country)
+    const criteria = searchCriteria(trimmed, this.deps.config().webOptions.country)
     const asked = Number.isNaN(page) || page < 1 ? 1 : Math.min(Math.floor(page), MAX_PAGE)
     const found = await this.pageOf(criteria, asked)
     const last = pageCount(found.total)
@@ -56,6 +56,6 @@ export class PatronSearchService {
   }
 
   private pageOf(criteria: PatronSearchCriteria, page: number): Promise<{ total: number; rows: PatronSummary[] }> {
-    return this.store.repos.patrons.search(criteria, SEARCH_PAGE_SIZE, (page - 1) * SEARCH_PAGE_SIZE)
+    return this.deps.store.repos.patrons.search(criteria, SEARCH_PAGE_SIZE, (page - 1) * SEARCH_PAGE_SIZE)
   }
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js'
+import type { ServiceDeps } from './deps.js'
 import { DomainError } from './errors.js'
 import { LoginThrottle, STAFF_LOGIN_LIMITS } from './loginThrottle.js'
 import { hashSecret } from './passwords.js'
@@ -26,8 +26,8 @@ function normalizeUsername(username: string): string {
 export class StaffAuthService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly store: Store, private readonly clock: () => Date = () => new Date()) {
-    this.throttle = new LoginThrottle(store.rateLimits, STAFF_LOGIN_LIMITS)
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {
+    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: STAFF_LOGIN_LIMITS })
   }
 
   async login(username: string, password: string, address: string): Promise<StaffLogin> {
@@ -37,7 +37,7 @@ export class StaffAuthService {
     const account = normalizeUsername(username)
     const result = await this.throttle.check({ account, address, secret: password.slice(0, MAX_PASSWORD_LENGTH) }, async () => {
       if (!USERNAME.test(account) || password.length > MAX_PASSWORD_LENGTH) return undefined
-      const user = await this.store.repos.staff.findByUsername(account)
+      const user = await this.deps.store.repos.staff.findByUsername(account)
       return user && { found: user.username, hash: user.password_hash }
     })
     return result.kind === 'ok' ? { kind: 'ok', username: result.found } : result
@@ -57,9 +57,9 @@ export class StaffAuthService {
       throw new DomainError(null, `A staff password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`)
     }
     const hash = await hashSecret(password)
-    return this.store.transaction(async (repos) => {
+    return this.deps.store.transaction(async (repos) => {
       const existing = await repos.staff.findAccount(account)
-      await repos.staff.upsert(account, hash, this.clock().toISOString())
+      await repos.staff.upsert(account, hash, this.deps.clock().toISOString())
       const sessionsEnded = existing ? await repos.sessions.destroyForStaff(account) : 0
       return { username: account, created: !existing, reenabled: Boolean(existing?.disabled_at), sessionsEnded }
     })
@@ -68,10 +68,10 @@ export class StaffAuthService {
   /** The account can no longer log in, and its open sessions end now; `staff add` enables it again. */
   async disable(username: string): Promise<{ username: string; alreadyDisabled: boolean; sessionsEnded: number }> {
     const account = normalizeUsername(username)
-    return this.store.transaction(async (repos) => {
+    return this.deps.store.transaction(async (repos) => {
       const existing = await repos.staff.findAccount(account)
       if (!existing) throw new DomainError(null, `There is no staff account "${account}".`)
-      if (!existing.disabled_at) await repos.staff.disable(account, this.clock().toISOString())
+      if (!existing.disabled_at) await repos.staff.disable(account, this.deps.clock().toISOString())
       const sessionsEnded = await repos.sessions.destroyForStaff(account)
       return { username: account, alreadyDisabled: Boolean(existing.disabled_at), sessionsEnded }
     })

@@ -38,7 +38,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 // The configuration page of the staff console (SPEC 2, 6): the two files as they are, and an
 // edit that is validated before it is written, written atomically, and applied at once.
 export class ConfigEditorService {
-  constructor(private readonly paths: ConfigPaths, private readonly watcher: ConfigWatcher) {}
+  constructor(private readonly deps: { paths: ConfigPaths; watcher: ConfigWatcher }) {}
 
   files(): ConfFileView[] {
     return CONF_FILE_NAMES.map((name) => this.file(name))
@@ -46,8 +46,8 @@ export class ConfigEditorService {
 
   file(name: ConfFileName): ConfFileView {
     const kind = KINDS[name]
-    const path = this.paths[kind]
-    const state = this.watcher.files()[kind]
+    const path = this.deps.paths[kind]
+    const state = this.deps.watcher.files()[kind]
     const read = readText(path)
     const errors = read.undecodable
       ? [{ file: path, line: 0, message: 'not valid UTF-8; saving here rewrites it as UTF-8' }]
@@ -57,7 +57,7 @@ export class ConfigEditorService {
 
   save(name: ConfFileName, submitted: string, baseVersion: string): ConfSave {
     const kind = KINDS[name]
-    const path = this.paths[kind]
+    const path = this.deps.paths[kind]
     const current = readText(path)
     if (current.version !== baseVersion) return { kind: 'conflict' }
     const text = withLineEndingsOf(current, submitted)
@@ -65,8 +65,8 @@ export class ConfigEditorService {
     if (errors.length > 0) return { kind: 'invalid', errors }
     writeConfFileAtomically(path, text)
     // The watcher would notice within its poll interval; the one who saved sees it at once.
-    this.watcher.reloadNow()
-    return { kind: 'saved', warnings: this.watcher.files()[kind].warnings }
+    this.deps.watcher.reloadNow()
+    return { kind: 'saved', warnings: this.deps.watcher.files()[kind].warnings }
   }
 }
 

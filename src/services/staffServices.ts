@@ -1,7 +1,8 @@
-import type { ConfigSnapshot, ConfigPaths } from '../config/configSnapshot.js'
+import type { ConfigPaths } from '../config/configSnapshot.js'
 import type { ConfigWatcher } from '../config/watcher.js'
-import type { Store } from '../store/store.js'
-import type { ConsentService } from './consentService.js'
+import type { ServiceDeps } from './deps.js'
+import type { PatronSmsView } from './patronSmsView.js'
+import type { StaffActions } from './staffActions.js'
 import { PatronSearchService } from './patronSearch.js'
 import { StaffAuthService } from './staffAuth.js'
 import { ConfigEditorService } from './staffConfig.js'
@@ -15,18 +16,18 @@ export interface StaffServices {
   configEditor: ConfigEditorService
 }
 
-export function buildStaffServices(deps: {
-  store: Store
-  consent: ConsentService
-  watcher: ConfigWatcher
-  paths: ConfigPaths
-  clock: () => Date
-}): StaffServices {
-  const config = (): ConfigSnapshot => deps.watcher.current()
+export function buildStaffServices(
+  deps: Pick<ServiceDeps, 'store' | 'config' | 'clock'> & {
+    patronSmsView: PatronSmsView
+    actions: StaffActions
+    watcher: ConfigWatcher
+    paths: ConfigPaths
+  },
+): StaffServices {
   return {
-    auth: new StaffAuthService(deps.store, deps.clock),
-    search: new PatronSearchService(deps.store, config),
-    console: new StaffConsoleService(deps.store, deps.consent, config),
-    configEditor: new ConfigEditorService(deps.paths, deps.watcher),
+    auth: new StaffAuthService(deps),
+    search: new PatronSearchService(deps),
+    console: new StaffConsoleService(deps),
+    configEditor: new ConfigEditorService(deps),
   }
 }

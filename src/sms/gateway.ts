@@ -23,7 +23,7 @@ export interface SmsGateway {
   health(): GatewayHealth
 }
 
-/** A delivery receipt as the consent service understands it, whatever the gateway. */
+/** A delivery receipt as the services understand it, whatever the gateway. */
 export interface ReceiptInput {
   messageId: string
   clientRef: string | null
@@ -31,7 +31,7 @@ export interface ReceiptInput {
   errCode: string | null
 }
 
-/** An inbound text as the consent service understands it, whatever the gateway. */
+/** An inbound text as the services understand it, whatever the gateway. */
 export interface InboundInput {
   messageId: string
   msisdn: string

@@ -1,13 +1,12 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { SignatureMethod } from '../config/env.js'
+import type { Result } from '../domain/result.js'
 import type { WebhookParams } from './webhooks.js'
 
 export interface SignatureSettings {
   secret: string
   method: SignatureMethod
 }
-
-type SignatureCheck = { ok: true } | { ok: false; reason: string }
 
 /** Replays older than this, or clocks this far ahead, are refused. */
 const SIGNATURE_MAX_AGE_MS = 5 * 60_000
@@ -34,17 +33,17 @@ export function computeSignature(params: WebhookParams, { secret, method }: Sign
   return createHmac(HMAC_ALGORITHMS[method], secret).update(signed).digest('hex')
 }
 
-export function checkSignature(params: WebhookParams, settings: SignatureSettings, now: Date): SignatureCheck {
+export function checkSignature(params: WebhookParams, settings: SignatureSettings, now: Date): Result<null> {
   const sig = params.sig
-  if (!sig) return { ok: false, reason: 'missing sig' }
+  if (!sig) return { ok: false, error: 'missing sig' }
   const timestamp = params.timestamp
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed timestamp' }
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, error: 'missing or malformed timestamp' }
   const expected = Buffer.from(computeSignature(params, settings), 'utf8')
   const given = Buffer.from(sig.toLowerCase(), 'utf8')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' }
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, error: 'signature does not match' }
   // The timestamp is signed, so only a genuine but old request gets this far: a replay.
   if (Math.abs(now.getTime() - Number(timestamp) * 1000) > SIGNATURE_MAX_AGE_MS) {
-    return { ok: false, reason: 'timestamp outside the 5-minute window' }
+    return { ok: false, error: 'timestamp outside the 5-minute window' }
   }
-  return { ok: true }
+  return { ok: true, value: null }
 }

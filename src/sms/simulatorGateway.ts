@@ -23,7 +23,7 @@ export class SimulatorGateway implements SmsGateway {
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  /** Where delivery receipts go; wired once the consent service exists. */
+  /** Where delivery receipts go; wired once the receipts service exists. */
   onReceipt(handler: (receipt: ReceiptInput) => Promise<unknown>): void {
     this.#receiptHandler = handler
   }

@@ -1,7 +1,7 @@
+import type { Result } from '../domain/result.js'
 import type { InboundInput, ReceiptInput } from './gateway.js'
 
 export type WebhookParams = Readonly<Record<string, string>>
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
 
 /** Vonage sends GET or POST, query string, form or JSON: merge them and keep strings. */
 export function webhookParams(query: unknown, body: unknown): WebhookParams {
@@ -27,7 +27,7 @@ function missing(params: WebhookParams, names: readonly string[]): string[] {
   return names.filter((name) => !params[name])
 }
 
-export function parseInbound(params: WebhookParams, now: Date): Parsed<InboundInput> {
+export function parseInbound(params: WebhookParams, now: Date): Result<InboundInput> {
   const absent = missing(params, ['msisdn', 'to', 'messageId'])
   if (absent.length > 0) return { ok: false, error: `missing ${absent.join(', ')}` }
   if (params.text === undefined) return { ok: false, error: 'missing text' }
@@ -44,7 +44,7 @@ export function parseInbound(params: WebhookParams, now: Date): Parsed<InboundIn
   }
 }
 
-export function parseReceipt(params: WebhookParams): Parsed<ReceiptInput> {
+export function parseReceipt(params: WebhookParams): Result<ReceiptInput> {
   const absent = missing(params, ['messageId', 'status'])
   if (absent.length > 0) return { ok: false, error: `missing ${absent.join(', ')}` }
   return {
@@ -68,7 +68,7 @@ export interface ConcatInfo {
 const PART_NUMBER = /^[1-9]\d{0,2}$/
 
 /** null for a text that arrived whole. */
-export function parseConcat(params: WebhookParams): Parsed<ConcatInfo | null> {
+export function parseConcat(params: WebhookParams): Result<ConcatInfo | null> {
   if (params.concat !== 'true') return { ok: true, value: null }
   const ref = params['concat-ref'] ?? ''
   const total = params['concat-total'] ?? ''

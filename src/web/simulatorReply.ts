@@ -31,7 +31,7 @@ export function newSimulatedMessageId(): string {
 }
 
 // A reply typed on a simulated phone arrives exactly as Vonage would deliver it: over HTTP, at
-// the same webhook, through the same parsing, signature check and consent service.
+// the same webhook, through the same parsing, signature check and inbound-texts service.
 export async function postInboundWebhook(baseUrl: string, fields: Record<string, string>): Promise<{ ok: boolean; status: number }> {
   const response = await fetch(new URL(paths.webhooks.inbound, baseUrl), {
     method: 'POST',

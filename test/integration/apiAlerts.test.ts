@@ -185,12 +185,12 @@ describe('alerts API (SPEC 5, Alerts)', () => {
   })
 
   test('SPEC 5 state: GET answers 404 for an unknown id and for an outbox row that is not an alert; failed and cancelled alerts say so', async () => {
-    const { store, simulator, consent } = app.services
+    const { store, simulator, optInForm, inboundTexts } = app.services
     assert.equal((await get(999_999)).status, 404)
     assert.equal((await get('abc')).status, 404)
 
     const invited = await addPatron(store)
-    await consent.submitModpinfo(invited.id, { email: '', tele1: '', mobile: '(201) 555-0999', optin: true, confirm: null }, WEB)
+    await optInForm.submit(invited.id, { email: '', tele1: '', mobile: '(201) 555-0999', optin: true, confirm: null }, WEB)
     const invitation = (await store.repos.outbox.listForPatron(invited.id))[0]!
     assert.equal(invitation.kind, 'invitation')
     assert.equal((await get(invitation.id)).status, 404)
@@ -206,13 +206,13 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     now = NIGHT
     const stopper = await registeredPatron(store)
     const held = await json(await post({ barcode: stopper.barcode, type: 'hold', text: 'Your hold is ready.' }))
-    await consent.handleInbound({ messageId: 'stop-1', msisdn: stopper.e164.slice(1), to: '82453', text: 'STOP', receivedAt: now })
+    await inboundTexts.handle({ messageId: 'stop-1', msisdn: stopper.e164.slice(1), to: '82453', text: 'STOP', receivedAt: now })
     const cancelled = await json(await get(held.id as number))
     assert.equal(cancelled.state, 'cancelled')
   })
 
   test('SPEC 5 send window (fake clock): an alert made at 01:00 is held while opt-in texts go out; at 08:00 it is sent', async () => {
-    const { store, simulator, consent, outboxWorker } = app.services
+    const { store, simulator, optInForm, outboxWorker } = app.services
     now = NIGHT
     const patron = await registeredPatron(store)
     const response = await post({ barcode: patron.barcode, type: 'hold', text: 'Your hold is ready.' })
@@ -222,7 +222,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(queued.sendAfter, WINDOW_OPENS)
 
     const newcomer = await addPatron(store)
-    await consent.submitModpinfo(newcomer.id, { email: '', tele1: '', mobile: '(201) 555-0777', optin: true, confirm: null }, WEB)
+    await optInForm.submit(newcomer.id, { email: '', tele1: '', mobile: '(201) 555-0777', optin: true, confirm: null }, WEB)
     await outboxWorker.drain()
     assert.equal(simulator!.conversation('+12015550777').length, 1, 'the invitation is not held')
     assert.deepEqual(simulator!.conversation(patron.e164), [], 'the alert is held')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { afterEach, describe, test } from 'node:test'
-import type { ModpinfoForm } from '../../src/services/consentService.js'
+import type { ModpinfoForm } from '../../src/services/optInForm.js'
 import { addPatron, WEB } from '../support/patrons.js'
 import { ScriptedGateway } from '../support/scriptedGateway.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
@@ -40,11 +40,11 @@ async function setUp(options: { webOptions?: string } = {}): Promise<Rig> {
     flush: async () => { await app.services.outboxWorker.drain() },
     inbound: async (from, text, messageId) => {
       inboundCounter += 1
-      await app.services.consent.handleInbound({ messageId: messageId ?? `in-${inboundCounter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date(now) })
+      await app.services.inboundTexts.handle({ messageId: messageId ?? `in-${inboundCounter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date(now) })
     },
-    status: async (patronId) => (await app.services.consent.patronView(patronId)).status,
+    status: async (patronId) => (await app.services.patronSmsView.read(patronId)).status,
     optedIn: async (patronId) => {
-      await app.services.consent.submitModpinfo(patronId, form({ mobile: A, optin: true }), WEB)
+      await app.services.optInForm.submit(patronId, form({ mobile: A, optin: true }), WEB)
       await app.services.outboxWorker.drain()
       await rig?.inbound(A, 'YES')
       await app.services.outboxWorker.drain()
@@ -61,11 +61,11 @@ afterEach(async () => {
 describe('SPEC 4.2 one number, one patron', () => {
   test('a second patron opting in with the same number in another format gets SMS_ERR_NUMBER_TAKEN and nothing of theirs changes', async () => {
     const { app } = await setUp()
-    const { consent, store, config } = app.services
+    const { optInForm, store, config } = app.services
     const first = await addPatron(store)
     const second = await addPatron(store, { email: 'before@example.org' })
-    await consent.submitModpinfo(first.id, form({ mobile: '(201) 555-0123', optin: true }), WEB)
-    const result = await consent.submitModpinfo(second.id, form({ mobile: '+1 201 555 0123', optin: true, email: 'after@example.org' }), WEB)
+    await optInForm.submit(first.id, form({ mobile: '(201) 555-0123', optin: true }), WEB)
+    const result = await optInForm.submit(second.id, form({ mobile: '+1 201 555 0123', optin: true, email: 'after@example.org' }), WEB)
     assert.deepEqual(result, { kind: 'invalid', errors: [{ field: 'mobile', message: config.current().messages.SMS_ERR_NUMBER_TAKEN }] })
     assert.equal((await store.repos.patrons.findById(second.id))?.email, 'before@example.org')
     assert.equal((await store.repos.registrations.findByPatron(second.id)), undefined)
@@ -101,7 +101,7 @@ describe('SPEC 4.3 opt in', () => {
   test('US: opting in makes the status pending and sends the invitation; NO makes it rejected', async () => {
     const { app, gateway, flush, inbound, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     assert.equal(await status(patron.id), 'pending_optin')
     assert.match(gateway.to(A)[0]?.text ?? '', /YES/)
@@ -113,7 +113,7 @@ describe('SPEC 4.3 opt in', () => {
     const { app, gateway, flush, status } = await setUp()
     const patron = await addPatron(app.services.store)
     gateway.answerNext({ outcome: 'refused', error: 'invalid number' })
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     assert.equal(await status(patron.id), 'rejected')
   })
@@ -121,24 +121,24 @@ describe('SPEC 4.3 opt in', () => {
   test('US: a failed delivery receipt for the invitation makes the status rejected', async () => {
     const { app, gateway, flush, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     const clientRef = gateway.to(A)[0]?.clientRef ?? ''
-    await app.services.consent.handleReceipt({ messageId: 'scripted-1', clientRef, status: 'failed', errCode: '3' })
+    await app.services.deliveryReceipts.handle({ messageId: 'scripted-1', clientRef, status: 'failed', errCode: '3' })
     assert.equal(await status(patron.id), 'rejected')
   })
 
   test('US: no reply within SMS_OPTIN_EXPIRY_HOURS makes the status rejected; re-submitting starts again with a new invitation', async () => {
     const { app, gateway, flush, advance, status } = await setUp({ webOptions: 'SMS_OPTIN_EXPIRY_HOURS=72\n' })
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     advance(71 * 3_600_000)
-    assert.equal(await app.services.consent.expireInvitations(), 0)
+    assert.equal(await app.services.invitationExpiry.expireOverdue(), 0)
     advance(2 * 3_600_000)
-    assert.equal(await app.services.consent.expireInvitations(), 1)
+    assert.equal(await app.services.invitationExpiry.expireOverdue(), 1)
     assert.equal(await status(patron.id), 'rejected')
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     assert.equal(await status(patron.id), 'pending_optin')
     assert.equal(gateway.to(A).length, 2)
@@ -147,7 +147,7 @@ describe('SPEC 4.3 opt in', () => {
   test('outside the US: opting in makes the status opted in at once and sends the confirmation; an undeliverable confirmation makes it rejected', async () => {
     const { app, gateway, flush, status } = await setUp({ webOptions: 'SMS_COUNTRY=GB\n' })
     const patron = await addPatron(app.services.store)
-    const saved = await app.services.consent.submitModpinfo(patron.id, form({ mobile: '+44 7400 123456', optin: true }), WEB)
+    const saved = await app.services.optInForm.submit(patron.id, form({ mobile: '+44 7400 123456', optin: true }), WEB)
     assert.deepEqual(saved, { kind: 'saved', status: 'opted_in' })
     gateway.answerNext({ outcome: 'refused', error: 'barred' })
     await flush()
@@ -161,7 +161,7 @@ describe('SPEC 4.4 opt out on the web', () => {
     const { app, status, optedIn } = await setUp()
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
-    const unconfirmed = await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: false }), WEB)
+    const unconfirmed = await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: false }), WEB)
     assert.deepEqual(unconfirmed, { kind: 'confirm', confirm: 'optout' })
     assert.equal(await status(patron.id), 'opted_in')
   })
@@ -171,7 +171,7 @@ describe('SPEC 4.4 opt out on the web', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const before = gateway.to(A).length
-    const result = await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: false, confirm: 'optout' }), WEB)
+    const result = await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: false, confirm: 'optout' }), WEB)
     assert.deepEqual(result, { kind: 'saved', status: 'pending_optout' })
     await flush()
     assert.equal(await status(patron.id), 'not_opted_in')
@@ -186,9 +186,9 @@ describe('SPEC 4.5 automatic opt-out', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const sent = gateway.sent.length
-    await app.services.consent.setMobile(patron.id, '(201) 555-0177', { channel: 'staff', actor: 'librarian' })
+    await app.services.patronSmsView.setMobile(patron.id, '(201) 555-0177', { channel: 'staff', actor: 'librarian' })
     assert.equal(await status(patron.id), 'not_opted_in')
-    assert.equal((await app.services.consent.patronView(patron.id)).autoOptedOut, true)
+    assert.equal((await app.services.patronSmsView.read(patron.id)).autoOptedOut, true)
     await flush()
     assert.equal(gateway.sent.length, sent, 'no SMS to either number')
   })
@@ -196,9 +196,9 @@ describe('SPEC 4.5 automatic opt-out', () => {
   test('a punctuation-only change of the number never opts out', async () => {
     const { app, inbound, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: '201-555-0123', optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: '201-555-0123', optin: true }), WEB)
     await inbound(A, 'YES')
-    await app.services.consent.setMobile(patron.id, '(201) 555 0123', { channel: 'staff' })
+    await app.services.patronSmsView.setMobile(patron.id, '(201) 555 0123', { channel: 'staff' })
     await app.services.store.repos.patrons.update(patron.id, { mobile: '+1.201.555.0123' }, new Date().toISOString())
     assert.equal(await status(patron.id), 'opted_in')
   })
@@ -206,7 +206,7 @@ describe('SPEC 4.5 automatic opt-out', () => {
   test('a number changed straight in the database is caught when the record is next read, and nothing more is sent to the old number', async () => {
     const { app, gateway, inbound, flush, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     await inbound(A, 'YES')
     await app.services.store.repos.patrons.update(patron.id, { mobile: B }, new Date().toISOString())
@@ -221,7 +221,7 @@ describe('SPEC 4.6 opt out by text', () => {
     test(`"${text}" from the registered number opts out at once and nothing else is sent`, async () => {
       const { app, gateway, inbound, flush, status } = await setUp()
       const patron = await addPatron(app.services.store)
-      await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+      await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
       await flush()
       await inbound(A, 'YES')
       await inbound(A, text)
@@ -234,7 +234,7 @@ describe('SPEC 4.6 opt out by text', () => {
   test('START from an opted-out number opts in again with consent recorded; HELP is answered whatever the status; other text is recorded and ignored', async () => {
     const { app, gateway, inbound, flush, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await inbound(A, 'STOP')
     await inbound(A, 'HELP')
     await inbound(A, 'where is my book')
@@ -244,7 +244,7 @@ describe('SPEC 4.6 opt out by text', () => {
     await inbound(A, 'START')
     await flush()
     assert.equal(await status(patron.id), 'opted_in')
-    const last = (await app.services.consent.patronView(patron.id)).history[0]
+    const last = (await app.services.patronSmsView.read(patron.id)).history[0]
     assert.equal(last?.channel, 'sms')
     assert.equal(last?.reason, 'sms_start')
   })
@@ -263,8 +263,8 @@ describe('SPEC 4.6 opt out by text', () => {
   test('texts to a number that is not one of SMS_SHORT_CODES are ignored', async () => {
     const { app, flush, status } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await app.services.consent.handleInbound({ messageId: 'x-1', msisdn: A.slice(1), to: '99999', text: 'STOP', receivedAt: new Date() })
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.inboundTexts.handle({ messageId: 'x-1', msisdn: A.slice(1), to: '99999', text: 'STOP', receivedAt: new Date() })
     await flush()
     assert.equal(await status(patron.id), 'pending_optin')
   })
@@ -275,7 +275,7 @@ describe('SPEC 4.6 opt out by text', () => {
     await inbound(B, 'help', 'dup-1')
     await flush()
     assert.equal(gateway.to(B).length, 1)
-    const result = await app.services.consent.handleInbound({ messageId: 'dup-1', msisdn: B.slice(1), to: '82453', text: 'help', receivedAt: new Date() })
+    const result = await app.services.inboundTexts.handle({ messageId: 'dup-1', msisdn: B.slice(1), to: '82453', text: 'help', receivedAt: new Date() })
     assert.equal(result.duplicate, true)
   })
 
@@ -284,7 +284,7 @@ describe('SPEC 4.6 opt out by text', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const confirmation = gateway.to(A)[1]
-    await app.services.consent.handleReceipt({ messageId: 'm-9', clientRef: confirmation?.clientRef ?? null, status: 'failed', errCode: '9' })
+    await app.services.deliveryReceipts.handle({ messageId: 'm-9', clientRef: confirmation?.clientRef ?? null, status: 'failed', errCode: '9' })
     assert.equal(await status(patron.id), 'not_opted_in')
   })
 })
@@ -295,13 +295,13 @@ describe('SPEC 4.7 phone change', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const toOld = gateway.to(A).length
-    assert.deepEqual(await app.services.consent.submitModpinfo(patron.id, form({ mobile: B, optin: true }), WEB), { kind: 'confirm', confirm: 'phone' })
-    const result = await app.services.consent.submitModpinfo(patron.id, form({ mobile: B, optin: true, confirm: 'phone' }), WEB)
+    assert.deepEqual(await app.services.optInForm.submit(patron.id, form({ mobile: B, optin: true }), WEB), { kind: 'confirm', confirm: 'phone' })
+    const result = await app.services.optInForm.submit(patron.id, form({ mobile: B, optin: true, confirm: 'phone' }), WEB)
     assert.deepEqual(result, { kind: 'saved', status: 'pending_optin' })
     await flush()
     assert.equal(gateway.to(A).length, toOld, 'nothing more to the old number')
     assert.match(gateway.to(B)[0]?.text ?? '', /YES/)
-    const history = (await app.services.consent.patronView(patron.id)).history
+    const history = (await app.services.patronSmsView.read(patron.id)).history
     assert.deepEqual(history.slice(0, 2).map((e) => [e.e164, e.reason, e.to_status]), [[B, 'web_opt_in', 'pending_optin'], [A, 'number_changed', 'not_opted_in']])
     assert.equal(await status(patron.id), 'pending_optin')
   })
@@ -311,8 +311,8 @@ describe('SPEC 4.8 staff deletions', () => {
   test('deleting the patron record opts out silently, cancels queued messages and keeps the consent history', async () => {
     const { app, gateway, flush } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
-    await app.services.consent.deletePatron(patron.id, 'librarian')
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.staff.console.deletePatron(patron.id, 'librarian')
     await flush()
     assert.equal(gateway.sent.length, 0, 'the queued invitation was cancelled and nothing else sent')
     const history = await app.services.store.repos.consent.listForPatron(patron.id)
@@ -325,7 +325,7 @@ describe('SPEC 4.8 staff deletions', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const sent = gateway.sent.length
-    await app.services.consent.deleteMobile(patron.id, 'librarian')
+    await app.services.staff.console.deleteMobile(patron.id, 'librarian')
     await flush()
     assert.equal(await status(patron.id), 'not_opted_in')
     assert.equal(gateway.sent.length, sent)
@@ -337,7 +337,7 @@ describe('SPEC 4.9 consent history', () => {
   test('consent events can be neither updated nor deleted', async () => {
     const { app } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     const sqlite = (await import('better-sqlite3')).default(`${app.dir}/data/webpac.sqlite`)
     try {
       assert.throws(() => sqlite.prepare("UPDATE consent_events SET to_status = 'opted_in'").run(), /append-only/)
@@ -353,7 +353,7 @@ describe('SPEC 5 outbox', () => {
     const { app, gateway, flush, advance } = await setUp()
     const patron = await addPatron(app.services.store)
     gateway.answerNext({ outcome: 'retry', error: 'throttled' }, new Error('socket hang up'))
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     await flush()
     assert.equal(gateway.to(A).length, 1)
     await flush()
@@ -374,7 +374,7 @@ describe('SPEC 5 outbox', () => {
   test('a message caught mid-send by a crash is never sent again; a later receipt settles it', async () => {
     const { app, gateway, flush } = await setUp()
     const patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, form({ mobile: A, optin: true }), WEB)
+    await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
     const [row] = await app.services.store.repos.outbox.listForPatron(patron.id)
     assert.ok(row)
     await app.services.store.repos.outbox.transition(row.id, 'queued', { state: 'sending', updated_at: '' })
@@ -383,7 +383,7 @@ describe('SPEC 5 outbox', () => {
     await flush()
     assert.equal(gateway.sent.length, 0)
     assert.equal((await app.services.store.repos.outbox.findById(row.id))?.state, 'unknown')
-    await app.services.consent.handleReceipt({ messageId: 'late', clientRef: String(row.id), status: 'delivered', errCode: '0' })
+    await app.services.deliveryReceipts.handle({ messageId: 'late', clientRef: String(row.id), status: 'delivered', errCode: '0' })
     assert.equal((await app.services.store.repos.outbox.findById(row.id))?.state, 'delivered')
   })
 })

@@ -19,23 +19,23 @@ describe('the consent engine end to end (SPEC 4.3, 4.6, 4.9, 5)', () => {
   after(async () => { await app.close() })
 
   test('a US patron opts in, confirms with YES, texts "stop": not opted in, nothing more sent, and each status change is consent evidence', async () => {
-    const { consent, simulator, store } = app.services
+    const { optInForm, patronSmsView, simulator, store } = app.services
     const patron = await addPatron(store, { name: 'Ada Lovelace' })
     const phone = () => simulator!.conversation(NUMBER)
 
-    const saved = await consent.submitModpinfo(patron.id, { email: '', tele1: '', mobile: '(201) 555-0123', optin: true, confirm: null }, WEB)
+    const saved = await optInForm.submit(patron.id, { email: '', tele1: '', mobile: '(201) 555-0123', optin: true, confirm: null }, WEB)
     assert.deepEqual(saved, { kind: 'saved', status: 'pending_optin' })
     const invitation = await eventually(() => phone().find((m) => m.direction === 'outbound'))
     assert.match(invitation.text, /Reply YES/i)
     assert.equal(invitation.from, '82453')
 
     assert.equal((await postInbound(app, 'yes', 'in-1')).status, 200)
-    assert.equal((await consent.patronView(patron.id)).status, 'opted_in')
+    assert.equal((await patronSmsView.read(patron.id)).status, 'opted_in')
     const confirmation = await eventually(() => phone().filter((m) => m.direction === 'outbound')[1])
     assert.match(confirmation.text, /STOP/)
 
     assert.equal((await postInbound(app, 'stop', 'in-2')).status, 200)
-    const view = await consent.patronView(patron.id)
+    const view = await patronSmsView.read(patron.id)
     assert.equal(view.status, 'not_opted_in')
 
     await app.services.outboxWorker.drain()

@@ -122,7 +122,7 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     mkdirSync(dataDir)
     app = await startTestApp({ env: { DATA_DIR: dataDir } })
     patron = await addPatron(app.services.store)
-    await app.services.consent.submitModpinfo(patron.id, { email: '', tele1: '', mobile: NUMBER, optin: true, confirm: null }, WEB)
+    await app.services.optInForm.submit(patron.id, { email: '', tele1: '', mobile: NUMBER, optin: true, confirm: null }, WEB)
     await app.services.outboxWorker.drain()
     assert.equal((await postInbound(app, NUMBER, 'YES', 'ro-yes')).status, 200)
     await app.services.outboxWorker.drain()

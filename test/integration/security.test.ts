@@ -118,7 +118,7 @@ describe('security (SECURITY.md)', () => {
   test('XSS: an inbound text with markup is escaped in the simulator and on the staff record', async () => {
     const number = '+12015550188'
     await app.services.store.repos.patrons.update(other.id, { mobile: number }, new Date().toISOString())
-    await app.services.consent.submitModpinfo(other.id, { email: '', tele1: '', mobile: number, optin: true, confirm: null }, WEB)
+    await app.services.optInForm.submit(other.id, { email: '', tele1: '', mobile: number, optin: true, confirm: null }, WEB)
     const body = new URLSearchParams({ msisdn: number.slice(1), to: '82453', messageId: 'xss-1', text: XSS })
     assert.equal((await fetch(`${app.url}/webhooks/sms/inbound`, { method: 'POST', body })).status, 200)
     app.services.simulator?.recordInbound({ from: number, to: '82453', text: XSS, messageId: 'xss-1' })

@@ -134,9 +134,9 @@ describe('staff console (SPEC 6)', () => {
 
   describe('patron record and actions', () => {
     test('SPEC 6 record: fields, SMS status text, E.164, consent history with time, channel and who, and messages with their delivery state', async () => {
-      const { store, consent } = app.services
+      const { store, optInForm } = app.services
       const patron = await addPatron(store, { name: 'Record Reader', email: 'record@example.org' })
-      await consent.submitModpinfo(patron.id, { email: 'record@example.org', tele1: '', mobile: '(201) 555-0500', optin: true, confirm: null }, { ip: '203.0.113.9', userAgent: 'Test Browser' })
+      await optInForm.submit(patron.id, { email: 'record@example.org', tele1: '', mobile: '(201) 555-0500', optin: true, confirm: null }, { ip: '203.0.113.9', userAgent: 'Test Browser' })
       await eventually(async () => (await store.repos.outbox.listForPatron(patron.id))[0]?.state === 'delivered')
       const staff = await loggedInStaff(app)
       const page = await staff.get(`/staff/patrons/${patron.id}`)

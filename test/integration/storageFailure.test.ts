@@ -41,7 +41,7 @@ describe('storage failures: the disk fills up', { skip: mounted ? false : 'needs
     mkdirSync(dataDir)
     app = await startTestApp({ env: { DATA_DIR: dataDir } })
     patronId = (await addPatron(app.services.store)).id
-    await app.services.consent.submitModpinfo(patronId, { email: '', tele1: '', mobile: NUMBER, optin: true, confirm: null }, WEB)
+    await app.services.optInForm.submit(patronId, { email: '', tele1: '', mobile: NUMBER, optin: true, confirm: null }, WEB)
     await app.services.outboxWorker.drain()
   })
 

@@ -68,7 +68,7 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
     assertRefusedForTooManyAttempts(refused)
     await app.services.outboxWorker.drain()
     assert.equal(await invitationsTo(app, victim), 3)
-    assert.equal((await app.services.consent.patronView(id)).status, 'not_opted_in')
+    assert.equal((await app.services.patronSmsView.read(id)).status, 'not_opted_in')
   })
 
   test('eight different numbers in a row by one patron: 5 are texted; the 6th submit is refused and changes nothing (status, number, email)', async () => {
@@ -76,7 +76,7 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
     const { client, id, path } = await loggedInPatron(app, 'hopper@example.org')
     const outcomes: number[] = []
     for (const [index, number] of numbers.entries()) {
-      const before = index === 5 ? await app.services.consent.patronView(id) : null
+      const before = index === 5 ? await app.services.patronSmsView.read(id) : null
       // The phone change is confirmed up front (the no-JavaScript page's Confirm).
       const form = { email: `changed-${index}@example.org`, tele1: '', mobile: number, optin: 'on', confirm: index === 0 ? '' : 'phone' }
       const page = await client.post(path, form)
@@ -84,7 +84,7 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
       if (page.status === 303) await eventually(async () => (await invitationsTo(app, number)) === 1)
       else if (before) {
         assertRefusedForTooManyAttempts(page)
-        const after = await app.services.consent.patronView(id)
+        const after = await app.services.patronSmsView.read(id)
         assert.equal(after.status, 'pending_optin')
         assert.equal(after.registeredNumber, numbers[4])
         assert.equal(after.patron.mobile, numbers[4])
@@ -142,7 +142,7 @@ describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SP
     const inbound = await fetch(`${app.url}/webhooks/sms/inbound?msisdn=${victim.slice(1)}&to=82453&messageId=bombing-start-1&text=START`)
     assert.equal(inbound.status, 200)
 
-    assert.equal((await app.services.consent.patronView(id)).status, 'opted_in')
+    assert.equal((await app.services.patronSmsView.read(id)).status, 'opted_in')
     await eventually(async () => (await textsTo(app, victim)).some((message) => /You are signed up/.test(message.text)))
   })
 })

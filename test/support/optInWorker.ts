@@ -1,16 +1,19 @@
 // A second process opting a patron in, for the "one number, one patron" race (SPEC 4.2).
-// argv: dataDir patronId mobile startAtMs — prints the submitModpinfo result as JSON.
+// argv: dataDir patronId mobile startAtMs — prints the OptInForm.submit result as JSON.
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 import { silentLogger } from '../../src/logger.js'
-import { ConsentService } from '../../src/services/consentService.js'
+import type { ServiceDeps } from '../../src/services/deps.js'
+import { Ledger } from '../../src/services/ledger.js'
+import { OptInForm } from '../../src/services/optInForm.js'
 import { openStore } from '../../src/store/store.js'
 
 const [dataDir, patronId, mobile, startAt] = process.argv.slice(2)
 const store = openStore({ dataDir: dataDir ?? '' })
 const snapshot = { messages: DEFAULT_MESSAGES, webOptions: DEFAULT_WEB_OPTIONS, loadedAt: new Date() }
-const consent = new ConsentService({ store, config: () => snapshot, log: silentLogger() })
+const deps: ServiceDeps = { store, config: () => snapshot, clock: () => new Date(), log: silentLogger(), onQueued: () => {} }
+const optInForm = new OptInForm({ ...deps, ledger: new Ledger(deps) })
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())))
-const result = await consent.submitModpinfo(Number(patronId), { email: '', tele1: '', mobile, optin: true, confirm: null }, { ip: null, userAgent: 'worker' })
+const result = await optInForm.submit(Number(patronId), { email: '', tele1: '', mobile, optin: true, confirm: null }, { ip: null, userAgent: 'worker' })
 process.stdout.write(JSON.stringify(result))
 await store.close()

@@ -23,7 +23,7 @@ export async function addPatron(store: Store, name = 'Ada Lovelace'): Promise<nu
 
 /** Ticks the Opt In box with `mobile` on modpinfo, as the patron would. */
 export async function submitOptIn(app: Pick<TestApp, 'services'>, patronId: number, mobile: string): Promise<void> {
-  const result = await app.services.consent.submitModpinfo(patronId, { email: '', tele1: '', mobile, optin: true, confirm: null }, WEB)
+  const result = await app.services.optInForm.submit(patronId, { email: '', tele1: '', mobile, optin: true, confirm: null }, WEB)
   if (result.kind !== 'saved') throw new Error(`opt-in not saved: ${JSON.stringify(result)}`)
 }
 

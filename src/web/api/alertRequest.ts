@@ -1,4 +1,5 @@
-import { ALERT_TYPES, type AlertRequest } from '../../services/alertService.js'
+import { ALERT_TYPES, type AlertRequest, type AlertType } from '../../services/alertService.js'
+import type { Result } from '../../domain/result.js'
 import { smsSegments } from '../../domain/smsLength.js'
 
 // Long texts are allowed (the answer says how many segments they cost), within reason: a
@@ -6,10 +7,8 @@ import { smsSegments } from '../../domain/smsLength.js'
 const MAX_ALERT_SEGMENTS = 10
 const MAX_BARCODE = 64
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
-
 /** The JSON body of POST /api/v1/alerts, checked; every problem is named in one message. */
-export function parseAlertRequest(body: unknown): Parsed<AlertRequest> {
+export function parseAlertRequest(body: unknown): Result<AlertRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, error: 'Send a JSON object: {"barcode": "...", "type": "hold", "text": "..."}.' }
   }

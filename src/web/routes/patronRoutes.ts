@@ -1,8 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express'
-import type { ModpinfoForm } from '../../services/consentService.js'
 import type { Services } from '../../services/index.js'
 import { forbidden } from '../forbidden.js'
 import { bodyField, emptyFieldErrors, idParam } from '../forms.js'
+import type { ModpinfoForm } from '../../services/optInForm.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
 import { loggedOutPath, modpinfoPath, paths, patronTopPath } from '../paths.js'
@@ -40,7 +40,9 @@ function ownPatronOnly(req: Request, res: Response, next: NextFunction): void {
   next()
 }
 
-export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'consent' | 'patronAuth' | 'config'>): Router {
+export function patronRoutes(
+  { optInForm, patronSmsView, patronAuth, config }: Pick<Services, 'optInForm' | 'patronSmsView' | 'patronAuth' | 'config'>,
+): Router {
   const router = Router()
 
   router.use((req, res, next) => {
@@ -97,12 +99,12 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
   })
 
   router.get(paths.patron.top, ownPatronOnly, async (_req, res) => {
-    const view = await consent.patronView(res.locals.patronId)
+    const view = await patronSmsView.read(res.locals.patronId)
     res.render('pages/top', topPage(view, config.current()))
   })
 
   router.get(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
-    const view = await consent.patronView(res.locals.patronId)
+    const view = await patronSmsView.read(res.locals.patronId)
     const updated = takeFlash(req) === UPDATED
     res.render('pages/modpinfo', modpinfoPage(view, config.current(), { updated }))
   })
@@ -111,7 +113,7 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
     const { patronId } = res.locals
     const current = config.current()
     const form = readModpinfoForm(req.body, current.webOptions.mobileFieldOffered)
-    const result = await consent.submitModpinfo(patronId, form, webSource(req))
+    const result = await optInForm.submit(patronId, form, webSource(req))
     switch (result.kind) {
       case 'saved':
         req.session.flash = UPDATED
@@ -119,7 +121,7 @@ export function patronRoutes({ consent, patronAuth, config }: Pick<Services, 'co
       case 'confirm':
         return res.render('pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions))
       case 'invalid': {
-        const view = await consent.patronView(patronId)
+        const view = await patronSmsView.read(patronId)
         const values = submittedValues(form, storedValues(view))
         return res.status(422).render('pages/modpinfo', modpinfoPage(view, current, { form: values, errors: result.errors }))
       }

@@ -62,7 +62,7 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     }
     // Typed in the "open a phone" box in any format, or a link's E.164.
     const check = checkMobileNumber(typed, current.webOptions.country)
-    const selected = check.ok ? check.e164 : e164Param(typed)
+    const selected = check.ok ? check.value : e164Param(typed)
     if (!selected) {
       const errors = [{ field: 'open-number', message: 'Enter a phone number with 7 to 15 digits, such as +1 201 555 0123.' }]
       res.status(422).render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null, openValue: typed, errors }))

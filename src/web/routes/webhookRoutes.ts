@@ -6,7 +6,9 @@ import { parseConcat, parseInbound, parseReceipt, webhookParams, type WebhookPar
 
 // SPEC 5: Vonage's SMS API webhooks. A 200 means "stored": anything that fails to store
 // answers 5xx (through the error handler) so that Vonage tries again.
-export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Services, 'consent' | 'concat' | 'clock' | 'env' | 'log'>): Router {
+type WebhookServices = Pick<Services, 'inboundTexts' | 'deliveryReceipts' | 'concat' | 'clock' | 'env' | 'log'>
+
+export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, env, log }: WebhookServices): Router {
   const router = Router()
   const secret = env.vonage?.signatureSecret
   const signing: SignatureSettings | null = env.vonage && secret ? { secret, method: env.vonage.signatureMethod } : null
@@ -18,7 +20,7 @@ export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Service
       if (signing) {
         const check = checkSignature(params, signing, clock())
         if (!check.ok) {
-          log.warn({ path: req.path, reason: check.reason }, 'webhook refused: bad signature')
+          log.warn({ path: req.path, reason: check.error }, 'webhook refused: bad signature')
           res.status(401).json({ error: 'invalid signature' })
           return
         }
@@ -42,7 +44,7 @@ export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Service
       res.status(200).json({ ok: true, duplicate: result.duplicate, complete: result.joinedMessageId !== null })
       return
     }
-    const result = await consent.handleInbound(parsed.value)
+    const result = await inboundTexts.handle(parsed.value)
     res.status(200).json({ ok: true, duplicate: result.duplicate })
   })
 
@@ -52,7 +54,7 @@ export function webhookRoutes({ consent, concat, clock, env, log }: Pick<Service
       res.status(400).json({ error: parsed.error })
       return
     }
-    const result = await consent.handleReceipt(parsed.value)
+    const result = await deliveryReceipts.handle(parsed.value)
     res.status(200).json({ ok: true, duplicate: result.duplicate })
   })
 

@@ -1,5 +1,5 @@
 import type { WebOptions } from '../../config/webOptions.js'
-import type { ModpinfoForm } from '../../services/consentService.js'
+import type { ModpinfoForm } from '../../services/optInForm.js'
 import { modpinfoPath } from '../paths.js'
 
 export interface ConfirmPage {

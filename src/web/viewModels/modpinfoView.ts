@@ -1,7 +1,8 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
-import type { FieldError, ModpinfoForm, PatronSmsView } from '../../services/consentService.js'
+import type { FieldError, ModpinfoForm } from '../../services/optInForm.js'
+import type { PatronSms } from '../../services/patronSmsView.js'
 import { termsText } from '../../services/smsTexts.js'
 import { fieldErrorMap } from '../forms.js'
 import { modpinfoPath, patronTopPath } from '../paths.js'
@@ -51,7 +52,7 @@ function mobileHint(country: string): string {
 }
 
 /** The record as stored: what the form shows before the patron types anything. */
-export function storedValues(view: PatronSmsView): FormValues {
+export function storedValues(view: PatronSms): FormValues {
   const { patron } = view
   return { email: patron.email, tele1: patron.tele1, mobile: patron.mobile, optin: isActive(view.status) }
 }
@@ -61,7 +62,7 @@ export function submittedValues(form: ModpinfoForm, stored: FormValues): FormVal
 }
 
 export function modpinfoPage(
-  view: PatronSmsView,
+  view: PatronSms,
   config: ConfigSnapshot,
   options: { form?: FormValues; errors?: FieldError[]; updated?: boolean } = {},
 ): ModpinfoPage {

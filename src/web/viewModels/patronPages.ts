@@ -1,5 +1,5 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
-import type { PatronSmsView } from '../../services/consentService.js'
+import type { PatronSms } from '../../services/patronSmsView.js'
 import { fieldErrorMap, type FieldError } from '../forms.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { modpinfoPath, paths, patronTopPath } from '../paths.js'
@@ -34,7 +34,7 @@ interface TopPage {
   modpinfoHref: string
 }
 
-export function topPage(view: PatronSmsView, config: ConfigSnapshot): TopPage {
+export function topPage(view: PatronSms, config: ConfigSnapshot): TopPage {
   return {
     title: 'Your account',
     name: view.patron.name,
