@@ -29,7 +29,7 @@ for (const name of ['other', 'this'] as const) {
 async function baseline() {
   const server = await startServer(['--import', 'tsx', join(builds.this, 'bench/baselineServer.ts')], {}, '/healthz')
   try {
-    return await load({ url: `${server.url}/`, durationSeconds: seconds })
+    return await load({ url: `${server.url}/`, durationSeconds: seconds, serverCpuMs: server.cpuMs })
   } finally {
     await server.stop()
   }
@@ -37,6 +37,8 @@ async function baseline() {
 
 const ratios: Record<keyof typeof builds, number[]> = { other: [], this: [] }
 const cpuPerRequest: Record<keyof typeof builds, number[]> = { other: [], this: [] }
+/** The server's CPU per request during the load only, as a multiple of its bare-Express baseline's. */
+const cpuTimesBare: Record<keyof typeof builds, number[]> = { other: [], this: [] }
 for (let round = 0; round < Number(roundsArg); round++) {
   for (const name of ['other', 'this'] as const) {
     const root = builds[name]
@@ -56,9 +58,12 @@ for (let round = 0; round < Number(roundsArg); round++) {
     // The server's CPU from ready to stop (the login, the load, the shutdown) over the load's requests.
     const cpuUs = portal && result.requests ? Math.round(((portal.cpuMs() - cpuAtReady) * 1000) / result.requests) : NaN
     cpuPerRequest[name].push(cpuUs)
-    process.stdout.write(`${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s | ${result.summary} | server CPU ${cpuUs} µs/request\n`)
+    const times = Number(/CPU \d+ µs \(([\d.]+)×\)/.exec(result.summary)?.[1])
+    cpuTimesBare[name].push(times)
+    process.stdout.write(`${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s, CPU ${base.cpuUsPerRequest} µs/request | ${result.summary} | server CPU ready to stop ${cpuUs} µs/request\n`)
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 process.stdout.write(`median ratio to bare Express: other ${median(ratios.other)}, this ${median(ratios.this)}\n`)
 process.stdout.write(`median server CPU per request: other ${median(cpuPerRequest.other)} µs, this ${median(cpuPerRequest.this)} µs\n`)
+process.stdout.write(`median server CPU per request during the load, × bare: other ${median(cpuTimesBare.other)}, this ${median(cpuTimesBare.this)}\n`)

@@ -7,6 +7,8 @@ export interface LoadResult {
   total: number
   non2xx: number
   errors: number
+  /** The server's CPU (user + system) over the load divided by the requests it answered; null if not measured. */
+  cpuUsPerRequest: number | null
 }
 
 export interface LoadOptions {
@@ -18,10 +20,13 @@ export interface LoadOptions {
   body?: string
   /** Builds each request (for unique ids or a mix of bodies). */
   setupRequest?: (request: autocannon.Request) => autocannon.Request
+  /** The server process's CPU so far in ms (RunningServer.cpuMs): steadier than req/s on a shared machine. */
+  serverCpuMs?: () => number
 }
 
 // The load runs in this process, the server in another: on 2 cores each gets one.
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = options.serverCpuMs?.()
   const result = await autocannon({
     url: options.url,
     connections: options.connections ?? 50,
@@ -31,7 +36,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     body: options.body,
     requests: options.setupRequest ? [{ setupRequest: options.setupRequest }] : undefined,
   })
+  const cpuAfter = options.serverCpuMs?.()
+  const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+    ? null
+    : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total)
   return {
+    cpuUsPerRequest,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
