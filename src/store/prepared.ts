@@ -1,6 +1,19 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely'
 import type { Tables } from './schema.js'
 
+/**
+ * A store's own way to run an already compiled query at once (SQLite: on its better-sqlite3
+ * statement, skipping Kysely's executor), or undefined when it cannot now and Kysely must.
+ * `fromTransaction`: the caller is a transaction, which holds the connection.
+ */
+export type DirectRunner = (query: CompiledQuery, fromTransaction: boolean) => QueryResult<unknown> | undefined
+const directRunners = new WeakMap<object, DirectRunner>()
+
+/** Registered by a dialect for its adapter; PostgreSQL registers none and runs through Kysely. */
+export function registerDirectRunner(adapter: object, runner: DirectRunner): void {
+  directRunners.set(adapter, runner)
+}
+
 type Values = Record<string, unknown>
 /** Where each bound parameter comes from: a named value of the call, or a constant of the query. */
 type Slot = { name: string } | { constant: unknown }
@@ -40,7 +53,19 @@ export class PreparedQuery<V extends Values, R> {
       this.#compiled.set(shape, compiled)
     }
     const parameters = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.constant))
-    return db.executeQuery<R>({ ...compiled.query, parameters })
+    const query = { ...compiled.query, parameters }
+    const executor = db.getExecutor()
+    // Plugins would transform the query and its result; a direct run would skip them.
+    const direct = executor.plugins.length === 0 ? directRunners.get(executor.adapter) : undefined
+    if (direct) {
+      try {
+        const result = direct(query, db.isTransaction)
+        if (result) return Promise.resolve(result as QueryResult<R>)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return db.executeQuery<R>(query)
   }
 
   private compile(db: Kysely<Tables>, names: string[]): Compiled<R> {

@@ -11,6 +11,8 @@ import {
 } from 'kysely'
 import type { Statement } from 'better-sqlite3'
 import type { WriteHealth } from '../errors.js'
+import { registerDirectRunner } from '../prepared.js'
+import { ConnectionLock } from './connectionLock.js'
 import type { SqliteDatabase } from './openSqlite.js'
 
 const STATEMENT_CACHE_SIZE = 500
@@ -19,37 +21,45 @@ const STATEMENT_CACHE_SIZE = 500
 // transactions with a deferred BEGIN. This one keeps prepared statements (the same SQL
 // text recurs for every request) and begins IMMEDIATE, so a second process writing the
 // same file waits on busy_timeout instead of failing with SQLITE_BUSY mid-transaction.
+//
+// Prepared queries (PreparedQuery, the hot paths' queries) skip Kysely's executor here: they run
+// on the statement at once, inside the transaction that holds the connection, or on their own
+// when no transaction holds it. Only a query from outside while a transaction holds the
+// connection goes the long way, through Kysely, and waits for the COMMIT: it must not read that
+// transaction's uncommitted writes nor write into it.
 export function sqliteDialect(db: SqliteDatabase, health: WriteHealth): Dialect {
+  const connection = new CachingSqliteConnection(db, health)
+  const lock = new ConnectionLock()
   return {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new CachingSqliteDriver(db, health),
+    createAdapter: () => {
+      const adapter = new SqliteAdapter()
+      registerDirectRunner(adapter, (query, fromTransaction) =>
+        fromTransaction || !lock.held ? connection.executeNow(query) : undefined)
+      return adapter
+    },
+    createDriver: () => new CachingSqliteDriver(db, connection, lock),
     createIntrospector: (kysely) => new SqliteIntrospector(kysely),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   }
 }
 
 class CachingSqliteDriver implements Driver {
-  readonly #connection: CachingSqliteConnection
-  #lock: Promise<void> = Promise.resolve()
-
-  constructor(private readonly db: SqliteDatabase, health: WriteHealth) {
-    this.#connection = new CachingSqliteConnection(db, health)
-  }
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly connection: CachingSqliteConnection,
+    private readonly lock: ConnectionLock,
+  ) {}
 
   async init(): Promise<void> {}
 
   // One connection: callers queue for it, so a transaction has it to itself.
   async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void
-    const previous = this.#lock
-    this.#lock = new Promise((resolve) => { release = resolve })
-    await previous
-    this.#connection.release = release
-    return this.#connection
+    await this.lock.acquire()
+    return this.connection
   }
 
   async releaseConnection(): Promise<void> {
-    this.#connection.release()
+    this.lock.release()
   }
 
   // A read-only transaction begins DEFERRED: it takes no write lock, only a snapshot.
@@ -74,11 +84,15 @@ class CachingSqliteDriver implements Driver {
 class CachingSqliteConnection implements DatabaseConnection {
   readonly #statements = new Map<string, Statement>()
   #transactionWrote = false
-  release: () => void = () => {}
 
   constructor(private readonly db: SqliteDatabase, private readonly health: WriteHealth) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.executeNow(query)
+  }
+
+  /** Runs the query on its cached statement, synchronously: only by whoever may use the connection now. */
+  executeNow<R>(query: CompiledQuery): QueryResult<R> {
     const statement = this.#prepare(query.sql)
     const parameters = query.parameters as unknown[]
     const inTransaction = this.db.inTransaction
