@@ -31,7 +31,7 @@ const services = buildServices(env, { log: createLogger({ level: env.logLevel })
 const fixedPage = `<p data-qa="sms-status">${'x'.repeat(5400)}</p>`
 
 const app = express()
-setUpViews(app, `${root}views`, true)
+const pages = setUpViews(app, `${root}views`, true)
 app.set('trust proxy', 'loopback')
 app.set('etag', false)
 app.use(setUpWebSecurity(true))
@@ -58,7 +58,7 @@ app.get('/patroninfo/:id/modpinfo', async (req, res) => {
   if (layer === 0) return res.send(fixedPage)
   const view = await services.patronSmsView.read(patronId)
   if (layer === 1) return res.send(fixedPage)
-  res.render('pages/modpinfo', modpinfoPage(view, services.config.current(), { updated: false }))
+  pages.send(res, 'pages/modpinfo', modpinfoPage(view, services.config.current(), { updated: false }))
 })
 
 const server = app.listen(0, '127.0.0.1', () => {

@@ -26,7 +26,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 export function createApp(services: Services): Express {
   const production = services.env.production
   const app = express()
-  setUpViews(app, `${root}views`, production)
+  const pages = setUpViews(app, `${root}views`, production)
   app.set('trust proxy', 'loopback')
   app.disable('x-powered-by')
   // Pages carry a per-session CSRF token, so an ETag (a hash of every body) would never match.
@@ -53,7 +53,7 @@ export function createApp(services: Services): Express {
   app.use(paths.staff.config, staffConfigBody())
   app.use(setUpCsrf())
   // Pages (each a router of its own):
-  app.use(patronRoutes(services))
+  app.use(patronRoutes(services, pages))
   app.use(simulatorRoutes(services))
   app.use(staffRoutes(services))
 

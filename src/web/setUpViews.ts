@@ -2,6 +2,7 @@ import ejs from 'ejs'
 import type { Express } from 'express'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Pages } from './pages.js'
 
 /** Renders a partial with exactly the locals it is given: `<%- partial('/partials/field', { … }) %>`. */
 type PartialRenderer = (name: string, locals: ejs.Data) => string
@@ -10,7 +11,8 @@ type PartialRenderer = (name: string, locals: ejs.Data) => string
 // include(): include() copies every local of the calling page into a fresh object for each
 // partial, which was the largest single cost of rendering modpinfo (7 partials × ~30 locals).
 // A page hands the layout partials its own `locals` object as it is, and a field only its own.
-export function setUpViews(app: Express, views: string, production: boolean): void {
+// The hot patron pages skip res.render altogether: the Pages returned (pages.ts).
+export function setUpViews(app: Express, views: string, production: boolean): Pages {
   app.set('view engine', 'ejs')
   app.set('views', views)
   app.set('view cache', true)
@@ -19,6 +21,7 @@ export function setUpViews(app: Express, views: string, production: boolean): vo
     ejs.renderFile(file, data as ejs.Data, options, callback as (error: Error | null, html?: string) => void)
   })
   app.locals.partial = partialRenderer(views, production)
+  return new Pages(views, production)
 }
 
 function partialRenderer(views: string, production: boolean): PartialRenderer {

@@ -5,6 +5,7 @@ import { bodyField, emptyFieldErrors, idParam } from '../forms.js'
 import type { ModpinfoForm } from '../../services/optInForm.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
+import type { Pages } from '../pages.js'
 import { loggedOutPath, modpinfoPath, paths, patronTopPath } from '../paths.js'
 import { confirmPage } from '../viewModels/confirmView.js'
 import { modpinfoPage, storedValues, submittedValues } from '../viewModels/modpinfoView.js'
@@ -42,6 +43,7 @@ function ownPatronOnly(req: Request, res: Response, next: NextFunction): void {
 
 export function patronRoutes(
   { optInForm, patronSmsView, patronAuth, config }: Pick<Services, 'optInForm' | 'patronSmsView' | 'patronAuth' | 'config'>,
+  pages: Pages,
 ): Router {
   const router = Router()
 
@@ -100,13 +102,13 @@ export function patronRoutes(
 
   router.get(paths.patron.top, ownPatronOnly, async (_req, res) => {
     const view = await patronSmsView.read(res.locals.patronId)
-    res.render('pages/top', topPage(view, config.current()))
+    pages.send(res, 'pages/top', topPage(view, config.current()))
   })
 
   router.get(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
     const view = await patronSmsView.read(res.locals.patronId)
     const updated = takeFlash(req) === UPDATED
-    res.render('pages/modpinfo', modpinfoPage(view, config.current(), { updated }))
+    pages.send(res, 'pages/modpinfo', modpinfoPage(view, config.current(), { updated }))
   })
 
   router.post(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
@@ -119,11 +121,11 @@ export function patronRoutes(
         req.session.flash = UPDATED
         return res.redirect(303, modpinfoPath(patronId))
       case 'confirm':
-        return res.render('pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions))
+        return pages.send(res, 'pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions))
       case 'invalid': {
         const view = await patronSmsView.read(patronId)
         const values = submittedValues(form, storedValues(view))
-        return res.status(422).render('pages/modpinfo', modpinfoPage(view, current, { form: values, errors: result.errors }))
+        return pages.send(res, 'pages/modpinfo', modpinfoPage(view, current, { form: values, errors: result.errors }), 422)
       }
     }
   })

@@ -12,7 +12,7 @@ import { statusView, type StatusView } from './smsStatus.js'
 
 interface FormValues { email: string; tele1: string; mobile: string; optin: boolean }
 
-interface ModpinfoPage {
+export interface ModpinfoPage {
   title: string
   action: string
   topHref: string

@@ -26,7 +26,7 @@ export function loginPage(options: { code?: string; errors?: FieldError[]; notic
   }
 }
 
-interface TopPage {
+export interface TopPage {
   title: string
   name: string
   barcode: string
