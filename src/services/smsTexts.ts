@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { fillSmsText, type MessageKey } from '../config/messages.js'
+import { perSnapshot } from '../config/perSnapshot.js'
 import type { OutboundKind } from '../domain/optIn.js'
 
 const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
@@ -18,15 +19,13 @@ export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'ale
   })
 }
 
-export function termsText(config: ConfigSnapshot): string {
-  return fillSmsText(config.messages.SMS_TERMS, {
+export const termsText: (config: ConfigSnapshot) => string = perSnapshot((config) =>
+  fillSmsText(config.messages.SMS_TERMS, {
     library: config.webOptions.libraryName,
     shortcode: config.webOptions.shortCodes.join(' or '),
     name: '',
-  })
-}
+  }))
 
 /** The consent evidence names the exact terms the patron agreed to by their hash. */
-export function termsHash(config: ConfigSnapshot): string {
-  return createHash('sha256').update(termsText(config)).digest('hex')
-}
+export const termsHash: (config: ConfigSnapshot) => string = perSnapshot((config) =>
+  createHash('sha256').update(termsText(config)).digest('hex'))

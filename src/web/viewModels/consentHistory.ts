@@ -1,3 +1,4 @@
+import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import type { Messages } from '../../config/messages.js'
 import type { ConsentChannel, ConsentEvent } from '../../store/schema.js'
 import { formatDateAndTime, formatPhone } from './format.js'
@@ -59,4 +60,23 @@ export function historyRows(events: readonly ConsentEvent[], messages: Messages,
     statusText: statusView(messages, event.to_status).text,
     how: HOW[event.channel],
   }))
+}
+
+interface CachedRows { config: ConfigSnapshot; newestId: number | undefined; count: number; rows: HistoryRow[] }
+const cachedRows = new Map<number, CachedRows>()
+const MAX_CACHED_PATRONS = 10_000
+
+/**
+ * historyRows for a patron's page, kept per patron: consent events are only ever appended, so the
+ * same newest event and count mean the same list, and its dates need not be formatted again.
+ * A config reload (another snapshot: messages, time zone) makes the rows anew. Read only.
+ */
+export function patronHistoryRows(patronId: number, events: readonly ConsentEvent[], config: ConfigSnapshot): readonly HistoryRow[] {
+  const newestId = events[0]?.id
+  const cached = cachedRows.get(patronId)
+  if (cached && cached.config === config && cached.newestId === newestId && cached.count === events.length) return cached.rows
+  const rows = historyRows(events, config.messages, config.webOptions.timezone)
+  if (cachedRows.size >= MAX_CACHED_PATRONS) cachedRows.clear()
+  cachedRows.set(patronId, { config, newestId, count: events.length, rows })
+  return rows
 }

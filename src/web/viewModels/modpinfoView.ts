@@ -1,4 +1,5 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
+import { perSnapshot } from '../../config/perSnapshot.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
 import type { FieldError, ModpinfoForm } from '../../services/optInForm.js'
@@ -6,7 +7,7 @@ import type { PatronSms } from '../../services/patronSmsView.js'
 import { termsText } from '../../services/smsTexts.js'
 import { fieldErrorMap } from '../forms.js'
 import { modpinfoPath, patronTopPath } from '../paths.js'
-import { historyRows, type HistoryRow } from './consentHistory.js'
+import { patronHistoryRows, type HistoryRow } from './consentHistory.js'
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
@@ -33,7 +34,7 @@ export interface ModpinfoPage {
   fieldErrors: Partial<Record<FieldError['field'], string>>
   updated: boolean
   autoOptOut: string | null
-  history: HistoryRow[]
+  history: readonly HistoryRow[]
 }
 
 const STATUS_HELP: Record<SmsStatus, string> = {
@@ -46,10 +47,10 @@ const STATUS_HELP: Record<SmsStatus, string> = {
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
 
-function mobileHint(country: string): string {
+const mobileHint = perSnapshot(({ webOptions: { country } }) => {
   const name = regionNames.of(country) ?? country
   return `For SMS alerts. If it is not a ${name} number, start with + and the country code.`
-}
+})
 
 /** The record as stored: what the form shows before the patron types anything. */
 export function storedValues(view: PatronSms): FormValues {
@@ -79,7 +80,7 @@ export function modpinfoPage(
     mobileOffered: webOptions.mobileFieldOffered,
     status: statusView(messages, view.status),
     statusHelp: STATUS_HELP[view.status],
-    mobileHint: mobileHint(webOptions.country),
+    mobileHint: mobileHint(config),
     registeredNumber: view.registeredNumber ? formatPhone(view.registeredNumber) : null,
     registeredDigits: view.registeredNumber ? digitsOf(view.registeredNumber) : '',
     terms: termsText(config),
@@ -89,6 +90,6 @@ export function modpinfoPage(
     fieldErrors: fieldErrorMap(errors),
     updated,
     autoOptOut: view.autoOptedOut ? messages.SMS_ERR_AUTO_OPTOUT : null,
-    history: historyRows(view.history, messages, webOptions.timezone),
+    history: patronHistoryRows(view.patron.id, view.history, config),
   }
 }
