@@ -2,6 +2,7 @@ import express, { type Express } from 'express'
 import { fileURLToPath } from 'node:url'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
+import { onlyUnder } from './web/middleware/onlyUnder.js'
 import { setUpCsrf } from './web/middleware/setUpCsrf.js'
 import { setUpNoStore } from './web/middleware/setUpNoStore.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
@@ -36,7 +37,8 @@ export function createApp(services: Services): Express {
   app.use(setUpSiteLocals(services))
   // Every form stays within 16 KB but the staff config editor's, whose body is read after the staff check below.
   app.use(exceptStaffConfig(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 })))
-  app.use(exceptStaffConfig(express.json({ limit: '16kb' })))
+  // JSON comes only from machines: the API and the webhooks (Vonage may post JSON).
+  app.use(onlyUnder([paths.api.area, paths.webhooks.area], express.json({ limit: '16kb' })))
   // Mounted on its own folders only, so other requests never stat the file system.
   for (const folder of ['css', 'js']) {
     app.use(`/${folder}`, express.static(`${root}public/${folder}`, { maxAge: production ? '1h' : 0, index: false }))
@@ -45,8 +47,9 @@ export function createApp(services: Services): Express {
   app.use(setUpNoStore())
 
   // Machine-to-machine endpoints: authenticated by signature or key, never by cookie.
-  app.use(healthRoutes(services))
-  app.use(webhookRoutes(services))
+  // Each behind its own path prefix, so that a page request does not walk their routers.
+  app.use(onlyUnder([paths.health], healthRoutes(services)))
+  app.use(onlyUnder([paths.webhooks.area], webhookRoutes(services)))
   app.use(paths.api.v1, apiRoutes(services), apiErrors(services.log))
 
   app.use(setUpWebSession({ secret: services.env.sessionSecrets, production, sessions: services.store.repos.sessions }))

@@ -1,0 +1,14 @@
+import type { RequestHandler } from 'express'
+
+/**
+ * Runs `handler` only for paths that start with one of `prefixes`, keeping the full path (unlike
+ * app.use(path, …), which strips it): a page request then skips the machine endpoints' routers
+ * and parsers with one string test instead of walking each router's layers.
+ */
+export function onlyUnder(prefixes: readonly string[], handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const path = req.path
+    for (const prefix of prefixes) if (path.startsWith(prefix)) return handler(req, res, next)
+    next()
+  }
+}
