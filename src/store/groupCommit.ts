@@ -1,4 +1,5 @@
-import { sql, type ControlledTransaction, type Kysely } from 'kysely'
+import { CompiledQuery, type ControlledTransaction, type Kysely } from 'kysely'
+import { executeCompiled } from './prepared.js'
 
 interface Unit<D, T> {
   work: (trx: Kysely<D>) => Promise<T>
@@ -7,6 +8,10 @@ interface Unit<D, T> {
 }
 
 const MAX_UNITS_PER_COMMIT = 64
+// Compiled once: each unit pays for its savepoint on every webhook.
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT unit')
+const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO unit')
+const RELEASE = CompiledQuery.raw('RELEASE unit')
 
 /**
  * Group commit: units of work that queue up while a commit is under way share the next one.
@@ -54,15 +59,15 @@ export class GroupCommit<D> {
     const done: { unit: Unit<D, unknown>; value: unknown }[] = []
     try {
       for (const unit of batch) {
-        await sql`SAVEPOINT unit`.execute(trx)
+        await executeCompiled(trx, SAVEPOINT)
         try {
           done.push({ unit, value: await unit.work(trx) })
         } catch (error) {
           // Undoes this unit only; a failure here means the whole transaction is gone.
-          await sql`ROLLBACK TO unit`.execute(trx)
+          await executeCompiled(trx, ROLLBACK_TO)
           unit.reject(error)
         }
-        await sql`RELEASE unit`.execute(trx)
+        await executeCompiled(trx, RELEASE)
       }
       await trx.commit().execute()
     } catch (error) {

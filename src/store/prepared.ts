@@ -14,6 +14,22 @@ export function registerDirectRunner(adapter: object, runner: DirectRunner): voi
   directRunners.set(adapter, runner)
 }
 
+/** Runs a query compiled once (a SAVEPOINT, a prepared query's SQL) directly where the store can, else through Kysely. */
+export function executeCompiled<R, D>(db: Kysely<D>, query: CompiledQuery): Promise<QueryResult<R>> {
+  const executor = db.getExecutor()
+  // Plugins would transform the query and its result; a direct run would skip them.
+  const direct = executor.plugins.length === 0 ? directRunners.get(executor.adapter) : undefined
+  if (direct) {
+    try {
+      const result = direct(query, db.isTransaction)
+      if (result) return Promise.resolve(result as QueryResult<R>)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  return db.executeQuery<R>(query)
+}
+
 type Values = Record<string, unknown>
 /** Where each bound parameter comes from: a named value of the call, or a constant of the query. */
 type Slot = { name: string } | { constant: unknown }
@@ -53,19 +69,7 @@ export class PreparedQuery<V extends Values, R> {
       this.#compiled.set(shape, compiled)
     }
     const parameters = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.constant))
-    const query = { ...compiled.query, parameters }
-    const executor = db.getExecutor()
-    // Plugins would transform the query and its result; a direct run would skip them.
-    const direct = executor.plugins.length === 0 ? directRunners.get(executor.adapter) : undefined
-    if (direct) {
-      try {
-        const result = direct(query, db.isTransaction)
-        if (result) return Promise.resolve(result as QueryResult<R>)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-    }
-    return db.executeQuery<R>(query)
+    return executeCompiled<R, Tables>(db, { ...compiled.query, parameters })
   }
 
   private compile(db: Kysely<Tables>, names: string[]): Compiled<R> {
