@@ -36,8 +36,10 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
-    this.sessions.get(sid, this.now()).then((row) => {
+    const nowMs = this.now()
+    this.sessions.get(sid, nowMs).then(async (row) => {
       if (!row) return null
+      await this.moveIdleEnd(sid, row, nowMs)
       const stored = JSON.parse(row.data) as StoredSession
       stored[LOADED] = row
       return stored
@@ -74,16 +76,15 @@ export class DatabaseSessionStore extends session.Store {
     }, callback)
   }
 
-  /** A page view that changed nothing: the idle end moves, at most once every few minutes. */
-  override touch(sid: string, data: session.SessionData, callback: Callback = () => {}): void {
-    const row = (data as LiveSession)[LOADED]
-    const nowMs = this.now()
-    const expiresMs = row ? this.endOf(row.created_ms, nowMs) : 0
-    if (!row || expiresMs - row.expires_ms < SESSION_TOUCH_EVERY_MS) return callback()
-    this.sessions.extend(sid, expiresMs, nowMs).then(() => {
-      row.expires_ms = expiresMs
-      callback()
-    }, callback)
+  /**
+   * Every request that brings the session moves its idle end, at most once every few minutes, as
+   * it is read. Not in touch(): a store with touch() makes express-session, on every page view,
+   * hash the session once more and split the response in two writes to wait for it.
+   */
+  private async moveIdleEnd(sid: string, row: SessionRow, nowMs: number): Promise<void> {
+    const expiresMs = this.endOf(row.created_ms, nowMs)
+    if (expiresMs - row.expires_ms < SESSION_TOUCH_EVERY_MS) return
+    if (await this.sessions.extend(sid, expiresMs, nowMs)) row.expires_ms = expiresMs
   }
 
   override destroy(sid: string, callback: Callback = () => {}): void {
