@@ -23,8 +23,9 @@ export type PageName = keyof PageModels
  * Every key of T, each once: a name left out is a type error. A strict template reads only the
  * names it is given (anything else throws when rendered), so the list follows the view model's type.
  */
+type EveryKey<T, K extends readonly (keyof T)[]> = [Exclude<keyof T, K[number]>] extends [never] ? unknown : never
 function namesOf<T>() {
-  return <const K extends readonly (keyof T & string)[]>(...names: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : never)) => names
+  return <const K extends readonly (keyof T & string)[]>(...names: K & EveryKey<T, K>) => names
 }
 
 const LAYOUT = ['site', 'nav', 'logout', 'csrfToken', 'partial'] as const
