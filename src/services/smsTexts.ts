@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { firstShortCode, localized, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { fillSmsText, type MessageKey } from '../config/messages.js'
+import type { Lang } from '../domain/language.js'
 import type { OutboundKind } from '../domain/optIn.js'
 
 const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
@@ -10,7 +11,9 @@ const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
   help: 'SMS_TEXT_HELP',
 }
 
-export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string): string {
+/** The SMS of this kind in the language given (SPEC 9), from that language's messages file. */
+export function smsText(base: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string, lang: Lang = 'en'): string {
+  const config = localized(base, lang)
   return fillSmsText(config.messages[TEXT_KEYS[kind]], {
     library: config.webOptions.libraryName,
     shortcode: firstShortCode(config),
@@ -18,7 +21,8 @@ export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'ale
   })
 }
 
-export function termsText(config: ConfigSnapshot): string {
+export function termsText(base: ConfigSnapshot, lang: Lang = 'en'): string {
+  const config = localized(base, lang)
   return fillSmsText(config.messages.SMS_TERMS, {
     library: config.webOptions.libraryName,
     shortcode: config.webOptions.shortCodes.join(' or '),
@@ -26,7 +30,7 @@ export function termsText(config: ConfigSnapshot): string {
   })
 }
 
-/** The consent evidence names the exact terms the patron agreed to by their hash. */
-export function termsHash(config: ConfigSnapshot): string {
-  return createHash('sha256').update(termsText(config)).digest('hex')
+/** The consent evidence names the exact terms the patron agreed to, in the language shown, by their hash. */
+export function termsHash(config: ConfigSnapshot, lang: Lang = 'en'): string {
+  return createHash('sha256').update(termsText(config, lang)).digest('hex')
 }

@@ -4,7 +4,7 @@ import type { SmsStatus } from '../domain/optIn.js'
 import { PreparedQuery } from './prepared.js'
 import type { NewPatron, Patron, Tables } from './schema.js'
 
-type PatronChanges = Partial<Pick<Patron, 'name' | 'email' | 'tele1' | 'mobile' | 'pin_hash'>>
+type PatronChanges = Partial<Pick<Patron, 'name' | 'email' | 'tele1' | 'mobile' | 'pin_hash' | 'lang'>>
 
 /** What staff search looks for; every criterion given adds matches (OR). */
 export interface PatronSearchCriteria {
