@@ -144,3 +144,44 @@ describe('SPEC 9 SMS in the patron\'s language', () => {
     assert.deepEqual(app.services.config.files().messagesConfEs.errors.map((error) => [error.file, error.line]), [[file, 2]])
   })
 })
+
+describe('SPEC 9 the alerts API lang', () => {
+  async function alertRig() {
+    const gateway = new ScriptedGateway()
+    // Mid-afternoon in New York, inside the default send window.
+    const started = (app = await startTestApp({ gateway, background: false, clock: () => new Date('2026-01-15T19:00:00Z') }))
+    const { key } = await started.services.apiKeys.create('test-ils')
+    const post = (body: object) => fetch(`${started.url}/api/v1/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const patron = await addPatron(started.services.store, { mobile: '(201) 555-0123' })
+    await started.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), { ...WEB, lang: 'es' })
+    await started.services.inboundTexts.handle({ messageId: 'si-1', msisdn: A.slice(1), to: '82453', text: 'SI', receivedAt: new Date() })
+    await started.services.outboxWorker.drain()
+    return { gateway, post, patron, app: started }
+  }
+
+  test('without lang the alert is recorded in the patron\'s language; with lang, in that one; the text is sent exactly as given', async () => {
+    const { gateway, post, patron, app: started } = await alertRig()
+    const plain = await post({ barcode: patron.barcode, type: 'hold', text: 'Su reserva está lista.' })
+    assert.equal(plain.status, 202)
+    assert.equal(((await plain.json()) as { lang: string }).lang, 'es')
+    const english = await post({ barcode: patron.barcode, type: 'overdue', text: 'Your item is overdue.', lang: 'en' })
+    assert.equal(english.status, 202)
+    assert.equal(((await english.json()) as { lang: string }).lang, 'en')
+    await started.services.outboxWorker.drain()
+    assert.deepEqual(gateway.to(A).slice(-2).map((sms) => sms.text), ['Su reserva está lista.', 'Your item is overdue.'])
+  })
+
+  test('a lang other than en or es answers 400 and queues nothing', async () => {
+    const { post, patron, gateway, app: started } = await alertRig()
+    const sent = gateway.to(A).length
+    const refused = await post({ barcode: patron.barcode, type: 'hold', text: 'Prêt', lang: 'fr' })
+    assert.equal(refused.status, 400)
+    assert.match(((await refused.json()) as { error: string }).error, /lang must be one of en, es/)
+    await started.services.outboxWorker.drain()
+    assert.equal(gateway.to(A).length, sent)
+  })
+})
