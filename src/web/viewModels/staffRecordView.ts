@@ -97,6 +97,8 @@ function fields(patron: Patron, config: ConfigSnapshot): { label: string; value:
     { label: 'Email', value: patron.email || '—' },
     { label: 'Telephone', value: patron.tele1 || '—' },
     { label: 'MOBILE PH', value: patron.mobile || '—' },
+    // SPEC 9: the language the patron's SMS go out in; staff read it in English.
+    { label: 'Language', value: patron.lang === 'es' ? 'Spanish' : patron.lang === 'en' ? 'English' : 'English (not chosen)' },
     { label: 'PIN', value: patron.pin_hash ? 'Set' : 'Not set: this patron cannot log in' },
     { label: 'Record created', value: formatDateTime(patron.created_at, zone) },
     { label: 'Record updated', value: formatDateTime(patron.updated_at, zone) },
