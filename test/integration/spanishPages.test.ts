@@ -99,6 +99,14 @@ describe('SPEC 9 page language', () => {
     assert.doesNotMatch(staff.html, /data-qa="language-switch"/)
   })
 
+  test('the switch on a page reached by "//evil.example/x" links to this site, never to another host', async () => {
+    const response = await fetch(`${app.url}//evil.example/x?lang=es`, { redirect: 'manual' })
+    const html = await response.text()
+    assert.equal(response.status, 404)
+    const hrefs = [...html.matchAll(/class="site-lang__link" href="([^"]+)"/g)].map((match) => match[1])
+    assert.deepEqual(hrefs, ['/evil.example/x?lang=en', '/evil.example/x?lang=es'])
+  })
+
   test('a throttled login (429) answers in Spanish', async () => {
     const client = new CookieJarClient(app.url)
     await client.get('/patroninfo?lang=es')

@@ -25,7 +25,10 @@ const NAMES: Record<Lang, string> = { en: 'English', es: 'Español' }
 
 /** The same address with `lang` set: the switch keeps the patron on the page they are reading. */
 export function withLanguage(originalUrl: string, lang: Lang): string {
-  const [path = '/', query = ''] = originalUrl.split('?', 2)
+  const [rawPath = '/', query = ''] = originalUrl.split('?', 2)
+  // "//evil.example/x" as a link is another site's address: a page reached by such a path must
+  // not offer it, so the path keeps one leading slash (and backslashes, which browsers read as /, go).
+  const path = `/${rawPath.replace(/^[/\\]+/, '')}`
   const params = new URLSearchParams(query)
   params.set(LANG_PARAM, lang)
   return `${path}?${params.toString()}`
