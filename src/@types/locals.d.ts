@@ -1,4 +1,3 @@
-import type { ApiClient } from '../web/middleware/requireApiKey.js'
 import type { NavLink } from '../web/middleware/setUpSiteLocals.js'
 
 // What middleware puts in res.locals, which every template also reads. Each is set before any
@@ -26,8 +25,6 @@ declare global {
        * and by the staff record routes' patronIdParam.
        */
       patronId: number
-      /** The API client whose key was sent: set by requireApiKey. */
-      apiClient: ApiClient
     }
   }
 }

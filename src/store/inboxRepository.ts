@@ -29,14 +29,4 @@ export class InboxRepository {
     const result = await RECORD_RECEIPT.execute(this.db, receipt)
     return (result.numAffectedRows ?? 0n) > 0n
   }
-
-  inboundFrom(msisdn: string, limit = 100): Promise<InboundMessage[]> {
-    return this.db
-      .selectFrom('inbound_messages')
-      .selectAll()
-      .where('msisdn', '=', msisdn)
-      .orderBy('received_at', 'desc')
-      .limit(limit)
-      .execute()
-  }
 }

@@ -63,13 +63,4 @@ export class RegistrationRepository {
       .limit(limit)
       .execute()
   }
-
-  async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.db
-      .selectFrom('sms_registrations')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute()
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]))
-  }
 }

@@ -185,7 +185,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
   })
 
   test('SPEC 5 state: GET answers 404 for an unknown id and for an outbox row that is not an alert; failed and cancelled alerts say so', async () => {
-    const { store, simulator, optInForm, inboundTexts } = app.services
+    const { store, optInForm, inboundTexts } = app.services
     assert.equal((await get(999_999)).status, 404)
     assert.equal((await get('abc')).status, 404)
 
@@ -195,13 +195,15 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(invitation.kind, 'invitation')
     assert.equal((await get(invitation.id)).status, 404)
 
-    const unreachable = await registeredPatron(store)
-    simulator!.setUnreachable(unreachable.e164, true)
-    const failed = await json(await post({ barcode: unreachable.barcode, type: 'hold', text: 'Your hold is ready.' }))
+    // The carrier could not deliver it: a failed receipt reaches the status webhook.
+    const undeliverable = await registeredPatron(store)
+    const failed = await json(await post({ barcode: undeliverable.barcode, type: 'hold', text: 'Your hold is ready.' }))
     await app.services.outboxWorker.drain()
+    const receipt = new URLSearchParams({ messageId: 'dlr-failed-1', status: 'failed', 'err-code': '5', 'client-ref': String(failed.id) })
+    assert.equal((await fetch(`${app.url}/webhooks/sms/status?${receipt}`)).status, 200)
     const failedState = await json(await get(failed.id as number))
     assert.equal(failedState.state, 'failed')
-    assert.match(String(failedState.error), /unreachable/)
+    assert.match(String(failedState.error), /delivery failed \(err-code 5\)/)
 
     now = NIGHT
     const stopper = await registeredPatron(store)
