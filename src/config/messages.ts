@@ -22,9 +22,9 @@ export const MESSAGE_KEYS = [
 export type MessageKey = (typeof MESSAGE_KEYS)[number]
 export type Messages = Readonly<Record<MessageKey, string>>
 
-export const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
-export type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
-export type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
+const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
+type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
+type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
 
 // The SMS texts follow the US carrier rules (CTIA): program name, call to action, frequency,
 // rates, HELP and STOP. None relies on {name}: a HELP reply can go to a number we do not know.
@@ -112,7 +112,7 @@ export function fillSmsText(template: string, values: SmsTextValues): string {
   )
 }
 
-export function unknownPlaceholders(template: string): string[] {
+function unknownPlaceholders(template: string): string[] {
   const words = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')
   return [...new Set(words.filter((word) => !isPlaceholder(word)))]
 }

@@ -2,7 +2,7 @@ import type { WebOptions } from '../../config/webOptions.js'
 import type { ModpinfoForm } from '../../services/optInForm.js'
 import { modpinfoPath } from '../paths.js'
 
-export interface ConfirmPage {
+interface ConfirmPage {
   title: string
   heading: string
   warning: string

@@ -4,7 +4,7 @@ import { paths, staffHistoryPath, staffRecordPath, staffSearchPath } from '../pa
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
-export interface SearchResultRow {
+interface SearchResultRow {
   href: string
   barcode: string
   name: string
@@ -13,7 +13,7 @@ export interface SearchResultRow {
   status: StatusView
 }
 
-export interface SearchView {
+interface SearchView {
   title: string
   action: string
   query: string
