@@ -132,8 +132,13 @@ describe('webpac CLI (SPEC 6)', () => {
       const key = run.stdout.trim()
       assert.match(key, /^wpk_[A-Za-z0-9_-]{43}$/)
       assert.match(run.stderr, /cannot be shown again/)
-      const row = await store.repos.apiKeys.findByHash(createHash('sha256').update(key).digest('hex'))
-      assert.equal(row?.name, 'sierra-notices')
+      const keys = new Database(store.location, { readonly: true })
+      try {
+        const hash = createHash('sha256').update(key).digest('hex')
+        assert.equal(keys.prepare('SELECT name FROM api_keys WHERE key_hash = ?').pluck().get(hash), 'sierra-notices')
+      } finally {
+        keys.close()
+      }
       const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${key}` } })
       assert.notEqual(response.status, 401)
       const empty = await cli(['apikey', 'create', ' '])
