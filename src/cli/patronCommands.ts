@@ -5,7 +5,7 @@ import { StaffActions } from '../services/staffActions.js'
 import { statusView } from '../web/viewModels/smsStatus.js'
 import type { CliContext } from './cliContext.js'
 import { CliError } from './cliError.js'
-import { ImportReporter } from './importProgress.js'
+import { ImportReporter } from './importReporter.js'
 
 /** `webpac patrons import FILE.csv`; exit code 1 when any row was rejected (the good ones are in). */
 export async function importCommand(context: CliContext, file: string): Promise<number> {

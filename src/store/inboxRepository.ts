@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { InboundMessage, Tables } from './schema.js'
 
 type ReceiptRow = { message_id: string; client_ref: string | null; status: string; err_code: string | null; received_at: string; outcome: string }

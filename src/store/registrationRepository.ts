@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { Registration, Tables } from './schema.js'
 
 // Literals, so that the partial indexes (the unique one on active numbers, the one on pending

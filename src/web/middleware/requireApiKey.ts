@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express'
-import type { ApiKeyService } from '../../services/apiKeys.js'
+import type { ApiKeyService } from '../../services/apiKeyService.js'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 

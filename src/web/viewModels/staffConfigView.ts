@@ -1,5 +1,5 @@
 import type { ConfProblem } from '../../config/confFile.js'
-import type { ConfFileName, ConfFileView } from '../../services/staffConfig.js'
+import type { ConfFileName, ConfFileView } from '../../services/configEditorService.js'
 import { configFilePath, paths } from '../paths.js'
 import { formatDateTime } from './format.js'
 

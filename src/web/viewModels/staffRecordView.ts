@@ -1,6 +1,6 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { alertState } from '../../services/alertService.js'
-import type { StaffPatronRecord } from '../../services/staffConsole.js'
+import type { StaffPatronRecord } from '../../services/staffConsoleService.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../../store/schema.js'
 import { paths, staffDeleteMobilePath, staffDeletePatronPath, staffRecordPath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'

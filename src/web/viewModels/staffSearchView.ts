@@ -1,5 +1,5 @@
 import type { Messages } from '../../config/messages.js'
-import type { SearchPage } from '../../services/patronSearch.js'
+import type { SearchPage } from '../../services/patronSearchService.js'
 import { paths, staffHistoryPath, staffRecordPath, staffSearchPath } from '../paths.js'
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
