@@ -1,4 +1,5 @@
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
+import type { SmsStatus } from '../domain/optIn.js'
 import { gsm7Length, nonGsm7Chars } from '../domain/smsLength.js'
 
 export const MESSAGE_KEYS = [
@@ -151,4 +152,17 @@ function smsTextWarnings(key: MessageKey, value: string): string[] {
     }
   }
   return warnings
+}
+
+const STATUS_KEYS = {
+  not_opted_in: 'SMS_STATUS_OPTED_OUT',
+  pending_optin: 'SMS_STATUS_PENDING_OPTIN',
+  opted_in: 'SMS_STATUS_OPTED_IN',
+  rejected: 'SMS_STATUS_REJECTED',
+  pending_optout: 'SMS_STATUS_PENDING_OPTOUT',
+} as const satisfies Record<SmsStatus, MessageKey>
+
+/** The library's own words for a status: the pages and the CLI say it the same way. */
+export function statusText(messages: Messages, status: SmsStatus): string {
+  return messages[STATUS_KEYS[status]]
 }
