@@ -48,7 +48,10 @@ export function checkImportRow(fields: ImportFields, country: CountryCode): Chec
   let warning: string | null = null
   if (mobile !== '') {
     const check = checkMobileNumber(mobile, country)
-    if (!check.ok) warning = `mobile "${shorten(mobile)}" kept as typed, but ${PHONE_REASONS[check.error]}: this patron cannot opt in to SMS until it is corrected`
+    if (!check.ok) {
+      const why = PHONE_REASONS[check.error]
+      warning = `mobile "${shorten(mobile)}" kept as typed, but ${why}: this patron cannot opt in to SMS until it is corrected`
+    }
   }
   return { ok: true, value: { patron: { barcode, name, pin, email, mobile }, warning } }
 }
@@ -59,12 +62,16 @@ export function headerColumns(record: readonly string[]): Map<Column, number> {
   const wanted = `the first line must be the header ${IMPORT_COLUMNS.join(',')}`
   const columns = new Map<Column, number>()
   for (const [index, name] of names.entries()) {
-    if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) throw new ImportFileError(`line 1: unknown column "${shorten(name)}": ${wanted}`)
+    if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) {
+      throw new ImportFileError(`line 1: unknown column "${shorten(name)}": ${wanted}`)
+    }
     if (columns.has(name as Column)) throw new ImportFileError(`line 1: column "${name}" appears twice: ${wanted}`)
     columns.set(name as Column, index)
   }
   const missing = IMPORT_COLUMNS.filter((column) => !columns.has(column))
-  if (missing.length > 0) throw new ImportFileError(`line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ${wanted}`)
+  if (missing.length > 0) {
+    throw new ImportFileError(`line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ${wanted}`)
+  }
   return columns
 }
 
