@@ -1,5 +1,4 @@
 import type { PageLanguage } from '../web/i18n/index.js'
-import type { ApiClient } from '../web/middleware/requireApiKey.js'
 import type { Chrome } from '../web/viewModels/layout.js'
 import type { NavLink } from '../web/middleware/setUpSiteLocals.js'
 
@@ -32,8 +31,6 @@ declare global {
        * and by the staff record routes' patronIdParam.
        */
       patronId: number
-      /** The API client whose key was sent: set by requireApiKey. */
-      apiClient: ApiClient
     }
   }
 }

@@ -52,7 +52,7 @@ interface ViewResult<T> {
   warnings: ConfProblem[]
 }
 
-export interface FileRead<T> extends ViewResult<T> {
+interface FileRead<T> extends ViewResult<T> {
   missing: boolean
 }
 

@@ -1,5 +1,6 @@
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
 import type { Lang } from '../domain/language.js'
+import type { SmsStatus } from '../domain/optIn.js'
 import { gsm7Length, nonGsm7Chars, smsSegments } from '../domain/smsLength.js'
 import { SPANISH_DEFAULT_MESSAGES } from './spanishDefaults.js'
 
@@ -24,9 +25,9 @@ export const MESSAGE_KEYS = [
 export type MessageKey = (typeof MESSAGE_KEYS)[number]
 export type Messages = Readonly<Record<MessageKey, string>>
 
-export const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
-export type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
-export type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
+const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
+type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
+type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
 
 // The SMS texts follow the US carrier rules (CTIA): program name, call to action, frequency,
 // rates, HELP and STOP. None relies on {name}: a HELP reply can go to a number we do not know.
@@ -129,7 +130,7 @@ export function fillSmsText(template: string, values: SmsTextValues): string {
   )
 }
 
-export function unknownPlaceholders(template: string): string[] {
+function unknownPlaceholders(template: string): string[] {
   const words = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')
   return [...new Set(words.filter((word) => !isPlaceholder(word)))]
 }
@@ -175,4 +176,17 @@ function smsTextWarnings(key: MessageKey, value: string, lang: Lang): string[] {
     }
   }
   return warnings
+}
+
+const STATUS_KEYS = {
+  not_opted_in: 'SMS_STATUS_OPTED_OUT',
+  pending_optin: 'SMS_STATUS_PENDING_OPTIN',
+  opted_in: 'SMS_STATUS_OPTED_IN',
+  rejected: 'SMS_STATUS_REJECTED',
+  pending_optout: 'SMS_STATUS_PENDING_OPTOUT',
+} as const satisfies Record<SmsStatus, MessageKey>
+
+/** The library's own words for a status: the pages and the CLI say it the same way. */
+export function statusText(messages: Messages, status: SmsStatus): string {
+  return messages[STATUS_KEYS[status]]
 }

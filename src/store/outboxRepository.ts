@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
 
 // Written as SQL literals, not bound parameters: only then can the database use the partial

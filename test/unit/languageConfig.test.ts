@@ -7,7 +7,7 @@ import { checkConfigFiles, localized, readConfig, type ConfigPaths } from '../..
 import { languagePath } from '../../src/config/languageFiles.js'
 import { DEFAULT_MESSAGES, fillSmsText } from '../../src/config/messages.js'
 import { SPANISH_DEFAULT_MESSAGES, SPANISH_DEFAULT_WEB_TEXTS } from '../../src/config/spanishDefaults.js'
-import { ConfigWatcher } from '../../src/config/watcher.js'
+import { ConfigWatcher } from '../../src/config/configWatcher.js'
 import { smsSegments } from '../../src/domain/smsLength.js'
 
 const RELOAD_DEADLINE_MS = 2000

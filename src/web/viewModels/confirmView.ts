@@ -3,7 +3,7 @@ import type { ModpinfoForm } from '../../services/optInForm.js'
 import type { PageLanguage } from '../i18n/index.js'
 import { modpinfoPath } from '../paths.js'
 
-export interface ConfirmPage {
+interface ConfirmPage {
   title: string
   heading: string
   /** The library's own warning, from webpub.def or webpub.es.def. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { ConfProblem } from '../config/confFile.js'
 import { writeConfFileAtomically } from '../config/atomicWrite.js'
 import { allConfigPaths, validateConfText, type ConfigPaths, type ConfKind } from '../config/configSnapshot.js'
-import type { ConfigWatcher } from '../config/watcher.js'
+import type { ConfigWatcher } from '../config/configWatcher.js'
 
 const CONF_FILE_NAMES = ['messages.conf', 'webpub.def', 'messages.es.conf', 'webpub.es.def'] as const
 export type ConfFileName = (typeof CONF_FILE_NAMES)[number]

@@ -20,7 +20,7 @@ import {
   type Views,
 } from './configSnapshot.js'
 
-export interface ConfigLog {
+interface ConfigLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
   error(obj: object, msg: string): void
