@@ -19,6 +19,7 @@ import { setUpSiteLocals } from '../src/web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from '../src/web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from '../src/web/middleware/setUpWebSession.js'
 import { parseInbound, webhookParams } from '../src/sms/webhooks.js'
+import { pageLanguage } from '../src/web/i18n/index.js'
 import { modpinfoPage } from '../src/web/viewModels/modpinfoView.js'
 import { patronNav } from '../src/web/viewModels/patronPages.js'
 import { setUpViews } from '../src/web/setUpViews.js'
@@ -47,18 +48,18 @@ app.use(setUpWebSession({ secret: env.sessionSecrets, production: true, sessions
 app.use(setUpCsrf())
 // Only here: a login without a PIN, so each layer measures the page and not the login.
 app.get('/bench-login/:id', async (req, res) => {
-  await startPatronSession(req, Number(req.params.id))
+  await startPatronSession(req, Number(req.params.id), null)
   res.send('ok')
 })
 app.get('/patroninfo/:id/modpinfo', async (req, res) => {
   const patronId = currentPatron(req)
   if (patronId === null || patronId !== Number(req.params.id)) return res.status(403).send('not yours')
-  res.locals.nav = patronNav(patronId, req.path)
+  res.locals.nav = patronNav(patronId, req.path, pageLanguage('en'))
   res.locals.logout = { action: '/logout' }
   if (layer === 0) return res.send(fixedPage)
   const view = await services.patronSmsView.read(patronId)
   if (layer === 1) return res.send(fixedPage)
-  pages.send(res, 'pages/modpinfo', modpinfoPage(view, services.config.current(), { updated: false }))
+  pages.send(res, 'pages/modpinfo', modpinfoPage(view, services.config.current(), pageLanguage('en'), { updated: false }))
 })
 
 const server = app.listen(0, '127.0.0.1', () => {

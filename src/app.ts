@@ -4,6 +4,7 @@ import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
 import { onlyUnder } from './web/middleware/onlyUnder.js'
 import { setUpCsrf } from './web/middleware/setUpCsrf.js'
+import { setUpLanguage } from './web/middleware/setUpLanguage.js'
 import { setUpNoStore } from './web/middleware/setUpNoStore.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
@@ -22,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 
 /**
  * The web application: security → body parsing → static → no-store → machine endpoints (health,
- * webhooks, API: no session, no CSRF) → session → staff config body → CSRF → pages → 404 → errors.
+ * webhooks, API: no session, no CSRF) → session → page language → staff config body → CSRF → pages → 404 → errors.
  */
 export function createApp(services: Services): Express {
   const production = services.env.production
@@ -53,6 +54,8 @@ export function createApp(services: Services): Express {
   app.use(paths.api.v1, apiRoutes(services), apiErrors(services.log))
 
   app.use(setUpWebSession({ secret: services.env.sessionSecrets, production, sessions: services.store.repos.sessions }))
+  // After the session: the logged-in patron's stored language is one step of SPEC 9's precedence.
+  app.use(setUpLanguage(services))
   app.use(paths.staff.config, staffConfigBody())
   app.use(setUpCsrf())
   // Pages (each a router of its own):

@@ -1,4 +1,5 @@
-import type { ApiClient } from '../web/middleware/requireApiKey.js'
+import type { PageLanguage } from '../web/i18n/index.js'
+import type { Chrome } from '../web/viewModels/layout.js'
 import type { NavLink } from '../web/middleware/setUpSiteLocals.js'
 
 // What middleware puts in res.locals, which every template also reads. Each is set before any
@@ -11,6 +12,10 @@ declare global {
       site: { libraryName: string; simulatorHref: string | null }
       /** The header's account navigation; empty until a router knows who is logged in. */
       nav: NavLink[]
+      /** The page's language and strings (SPEC 9): set by setUpLanguage, or by the error pages. */
+      page: PageLanguage
+      /** The frame's words and the language switch, in the page's language. */
+      chrome: Chrome
       /** The header's log-out form, for a logged-in visitor. */
       logout: { action: string } | null
       /** The session's CSRF token, made on first call (by a form that needs it). */
@@ -26,8 +31,6 @@ declare global {
        * and by the staff record routes' patronIdParam.
        */
       patronId: number
-      /** The API client whose key was sent: set by requireApiKey. */
-      apiClient: ApiClient
     }
   }
 }

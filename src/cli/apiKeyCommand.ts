@@ -1,4 +1,4 @@
-import { ApiKeyService } from '../services/apiKeys.js'
+import { ApiKeyService } from '../services/apiKeyService.js'
 import type { CliContext } from './cliContext.js'
 
 /** `webpac apikey create NAME`: the key alone on stdout (for scripts), the advice on stderr. */

@@ -1,5 +1,5 @@
 import { formatProblem } from '../config/confFile.js'
-import { readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { allErrors, readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { readEnv, type Env } from '../config/env.js'
 import { silentLogger } from '../logger.js'
 import { systemClock, type ServiceDeps } from '../services/deps.js'
@@ -29,7 +29,7 @@ export class CliContext {
     if (this.#config) return this.#config
     const { snapshot, files } = readConfig(this.configPaths)
     if (snapshot) return (this.#config = snapshot)
-    const problems = [...files.messagesConf.errors, ...files.webOptions.errors].map(formatProblem)
+    const problems = allErrors(files).map(formatProblem)
     throw new CliError(`the configuration has errors; fix them first (see "webpac config check"):\n${problems.join('\n')}`)
   }
 

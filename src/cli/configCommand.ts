@@ -1,11 +1,11 @@
 import { byLine, formatProblem } from '../config/confFile.js'
-import { readConfig, type ConfigPaths } from '../config/configSnapshot.js'
+import { CONF_KINDS, readConfig, type ConfigPaths } from '../config/configSnapshot.js'
 
-/** `webpac config check` (SPEC 2): both files, every error with its line; exit code 1 on any error. */
+/** `webpac config check` (SPEC 2, 9): every file, the Spanish ones too, every error with its line; exit code 1 on any error. */
 export function configCheckCommand(paths: ConfigPaths): number {
   const { files } = readConfig(paths)
   let errors = 0
-  for (const state of [files.messagesConf, files.webOptions]) {
+  for (const state of CONF_KINDS.map((kind) => files[kind])) {
     errors += state.errors.length
     const verdict = state.errors.length === 0 ? 'OK' : `${state.errors.length} error${state.errors.length === 1 ? '' : 's'}`
     process.stdout.write(`${state.path}: ${verdict}\n`)

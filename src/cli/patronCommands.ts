@@ -1,11 +1,11 @@
 import { createReadStream, statSync } from 'node:fs'
+import { statusText } from '../config/messages.js'
 import { Ledger } from '../services/ledger.js'
 import { importPatrons } from '../services/patronImport.js'
 import { StaffActions } from '../services/staffActions.js'
-import { statusView } from '../web/viewModels/smsStatus.js'
 import type { CliContext } from './cliContext.js'
 import { CliError } from './cliError.js'
-import { ImportReporter } from './importProgress.js'
+import { ImportReporter } from './importReporter.js'
 
 /** `webpac patrons import FILE.csv`; exit code 1 when any row was rejected (the good ones are in). */
 export async function importCommand(context: CliContext, file: string): Promise<number> {
@@ -39,7 +39,7 @@ export async function deleteCommand(context: CliContext, barcode: string): Promi
   const before = (await store.repos.registrations.findByPatron(patron.id))?.status ?? 'not_opted_in'
   const deps = context.deps()
   await new StaffActions({ ...deps, ledger: new Ledger(deps) }).deletePatron(patron.id, 'cli')
-  const status = statusView(config.messages, before).text
+  const status = statusText(config.messages, before)
   process.stdout.write(
     `Deleted patron ${patron.barcode} (${patron.name}). SMS status was ${status}: opted out silently, no SMS sent, ` +
     'queued messages cancelled. The consent history is kept.\n',

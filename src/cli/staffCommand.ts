@@ -1,4 +1,4 @@
-import { StaffAuthService } from '../services/staffAuth.js'
+import { StaffAuthService } from '../services/staffAuthService.js'
 import type { CliContext } from './cliContext.js'
 import { readPassword } from './readPassword.js'
 

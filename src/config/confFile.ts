@@ -6,7 +6,7 @@ export interface ConfProblem {
   message: string
 }
 
-export interface ConfEntry {
+interface ConfEntry {
   value: string
   line: number
 }

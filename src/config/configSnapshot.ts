@@ -1,17 +1,27 @@
 import { readFileSync } from 'node:fs'
 import { formatProblem, parseConfFile, type ConfProblem, type ParsedConf } from './confFile.js'
-import { DEFAULT_MESSAGES, loadMessages, type Messages } from './messages.js'
+import type { Lang } from '../domain/language.js'
+import { DEFAULT_WEB_TEXTS, languagePath, loadWebTexts, withWebTexts, type WebTexts } from './languageFiles.js'
+import { DEFAULT_MESSAGES, DEFAULT_MESSAGES_BY_LANG, loadMessages, type Messages } from './messages.js'
 import { DEFAULT_WEB_OPTIONS, loadWebOptions, type WebOptions } from './webOptions.js'
 
+/** The English files; each language's file lies beside its English one unless named (SPEC 9). */
 export interface ConfigPaths {
   messagesConf: string
   webOptions: string
+  messagesConfEs?: string
+  webOptionsEs?: string
 }
 
-/** Both files' typed views, as one consistent version the server answers with. */
+/** Every file's typed view, as one consistent version the server answers with. */
 export interface ConfigSnapshot {
   messages: Messages
   webOptions: WebOptions
+  /**
+   * The Spanish texts: messages.es.conf over the built-in Spanish defaults, and webpub.es.def's
+   * texts. Absent in a snapshot made by hand (a test's): the built-in Spanish texts then.
+   */
+  es?: { messages: Messages; webTexts: WebTexts }
   loadedAt: Date
 }
 
@@ -24,10 +34,7 @@ export interface FileState {
 
 export type ConfKind = keyof ConfigPaths
 
-export interface ConfigFileStates {
-  messagesConf: FileState
-  webOptions: FileState
-}
+export type ConfigFileStates = Record<ConfKind, FileState>
 
 export class ConfigError extends Error {
   readonly problems: ConfProblem[]
@@ -45,7 +52,7 @@ interface ViewResult<T> {
   warnings: ConfProblem[]
 }
 
-export interface FileRead<T> extends ViewResult<T> {
+interface FileRead<T> extends ViewResult<T> {
   missing: boolean
 }
 
@@ -53,6 +60,8 @@ export interface FileRead<T> extends ViewResult<T> {
 export interface Views {
   messagesConf: Messages
   webOptions: WebOptions
+  messagesConfEs: Messages
+  webOptionsEs: WebTexts
 }
 
 type View<T> = (parsed: ParsedConf) => ViewResult<T>
@@ -66,10 +75,58 @@ const VIEWS: { [K in ConfKind]: View<Views[K]> } = {
     const { options, errors, warnings } = loadWebOptions(parsed)
     return { value: options, errors, warnings }
   },
+  messagesConfEs: (parsed) => {
+    const { messages, errors, warnings } = loadMessages(parsed, 'es')
+    return { value: messages, errors, warnings }
+  },
+  webOptionsEs: (parsed) => {
+    const { texts, errors, warnings } = loadWebTexts(parsed, 'es')
+    return { value: texts, errors, warnings }
+  },
 }
 
-const DEFAULTS: Views = { messagesConf: DEFAULT_MESSAGES, webOptions: DEFAULT_WEB_OPTIONS }
-export const CONF_KINDS: readonly ConfKind[] = ['messagesConf', 'webOptions']
+const DEFAULTS: Views = {
+  messagesConf: DEFAULT_MESSAGES,
+  webOptions: DEFAULT_WEB_OPTIONS,
+  messagesConfEs: DEFAULT_MESSAGES_BY_LANG.es,
+  webOptionsEs: DEFAULT_WEB_TEXTS.es,
+}
+export const CONF_KINDS: readonly ConfKind[] = ['messagesConf', 'webOptions', 'messagesConfEs', 'webOptionsEs']
+
+/** Every file's path: the Spanish ones beside the English ones unless given. */
+export function allConfigPaths(paths: ConfigPaths): Required<ConfigPaths> {
+  return {
+    ...paths,
+    messagesConfEs: paths.messagesConfEs ?? languagePath(paths.messagesConf, 'es'),
+    webOptionsEs: paths.webOptionsEs ?? languagePath(paths.webOptions, 'es'),
+  }
+}
+
+export function snapshotOf(views: Views, loadedAt: Date): ConfigSnapshot {
+  return {
+    messages: views.messagesConf,
+    webOptions: views.webOptions,
+    es: { messages: views.messagesConfEs, webTexts: views.webOptionsEs },
+    loadedAt,
+  }
+}
+
+const localizedSnapshots = new WeakMap<ConfigSnapshot, ConfigSnapshot>()
+
+/**
+ * The snapshot as a patron of that language reads it: the same settings, that language's texts.
+ * One object per snapshot and language, so whatever is cached per snapshot is cached per language too.
+ */
+export function localized(config: ConfigSnapshot, lang: Lang): ConfigSnapshot {
+  if (lang === 'en') return config
+  let found = localizedSnapshots.get(config)
+  if (!found) {
+    const es = config.es ?? { messages: DEFAULTS.messagesConfEs, webTexts: DEFAULTS.webOptionsEs }
+    found = { ...config, messages: es.messages, webOptions: withWebTexts(config.webOptions, es.webTexts) }
+    localizedSnapshots.set(config, found)
+  }
+  return found
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The short code texts name and replies come from; the first of SMS_SHORT_CODES. */
@@ -77,30 +134,46 @@ export function firstShortCode(config: ConfigSnapshot): string {
   return config.webOptions.shortCodes[0] ?? ''
 }
 
-export function readConfig(paths: ConfigPaths): {
+export function readConfig(given: ConfigPaths): {
   snapshot: ConfigSnapshot | null
   files: ConfigFileStates
 } {
   const now = new Date()
-  const messages = readConfFile('messagesConf', paths.messagesConf)
-  const webOptions = readConfFile('webOptions', paths.webOptions)
+  const paths = allConfigPaths(given)
+  const reads = {
+    messagesConf: readConfFile('messagesConf', paths.messagesConf),
+    webOptions: readConfFile('webOptions', paths.webOptions),
+    messagesConfEs: readConfFile('messagesConfEs', paths.messagesConfEs),
+    webOptionsEs: readConfFile('webOptionsEs', paths.webOptionsEs),
+  }
   const state = <T>(path: string, read: FileRead<T>): FileState => ({
     path,
     errors: read.errors,
     warnings: read.warnings,
     lastGoodAt: read.errors.length === 0 ? now : null,
   })
-  const files = { messagesConf: state(paths.messagesConf, messages), webOptions: state(paths.webOptions, webOptions) }
-  const good = messages.errors.length === 0 && webOptions.errors.length === 0
-  return {
-    snapshot: good ? { messages: messages.value, webOptions: webOptions.value, loadedAt: now } : null,
-    files,
+  const files: ConfigFileStates = {
+    messagesConf: state(paths.messagesConf, reads.messagesConf),
+    webOptions: state(paths.webOptions, reads.webOptions),
+    messagesConfEs: state(paths.messagesConfEs, reads.messagesConfEs),
+    webOptionsEs: state(paths.webOptionsEs, reads.webOptionsEs),
   }
+  const good = CONF_KINDS.every((kind) => reads[kind].errors.length === 0)
+  const views: Views = {
+    messagesConf: reads.messagesConf.value,
+    webOptions: reads.webOptions.value,
+    messagesConfEs: reads.messagesConfEs.value,
+    webOptionsEs: reads.webOptionsEs.value,
+  }
+  return { snapshot: good ? snapshotOf(views, now) : null, files }
+}
+
+export function allErrors(files: ConfigFileStates): ConfProblem[] {
+  return CONF_KINDS.flatMap((kind) => files[kind].errors)
 }
 
 export function checkConfigFiles(paths: ConfigPaths): ConfProblem[] {
-  const { files } = readConfig(paths)
-  return [...files.messagesConf.errors, ...files.webOptions.errors]
+  return allErrors(readConfig(paths).files)
 }
 
 /** Pure: the errors a text would have as this kind of file (the staff editor checks before it writes). */

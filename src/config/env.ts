@@ -6,7 +6,7 @@ export type SignatureMethod = (typeof SIGNATURE_METHODS)[number]
 
 /** pino's levels (its `levels.values`) and `silent`; a unit test holds the list to pino's. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
+type LogLevel = (typeof LOG_LEVELS)[number]
 
 // libuv's own bounds for its thread pool (MAX_THREADPOOL_SIZE) and its default size.
 const THREADPOOL_MAX = 1024

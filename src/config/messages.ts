@@ -1,5 +1,8 @@
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
-import { gsm7Length, nonGsm7Chars } from '../domain/smsLength.js'
+import type { Lang } from '../domain/language.js'
+import type { SmsStatus } from '../domain/optIn.js'
+import { gsm7Length, nonGsm7Chars, smsSegments } from '../domain/smsLength.js'
+import { SPANISH_DEFAULT_MESSAGES } from './spanishDefaults.js'
 
 export const MESSAGE_KEYS = [
   'SMS_STATUS_PENDING_OPTIN',
@@ -22,9 +25,9 @@ export const MESSAGE_KEYS = [
 export type MessageKey = (typeof MESSAGE_KEYS)[number]
 export type Messages = Readonly<Record<MessageKey, string>>
 
-export const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
-export type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
-export type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
+const SMS_PLACEHOLDERS = ['library', 'shortcode', 'name'] as const
+type SmsPlaceholder = (typeof SMS_PLACEHOLDERS)[number]
+type SmsTextValues = Readonly<Record<SmsPlaceholder, string>>
 
 // The SMS texts follow the US carrier rules (CTIA): program name, call to action, frequency,
 // rates, HELP and STOP. None relies on {name}: a HELP reply can go to a number we do not know.
@@ -71,25 +74,40 @@ export const DEFAULT_MESSAGES: Messages = Object.freeze({
 const SMS_TEXT_KEYS = ['SMS_TEXT_INVITATION', 'SMS_TEXT_CONFIRMATION', 'SMS_TEXT_OPTOUT', 'SMS_TEXT_HELP'] as const
 const TEMPLATE_KEYS: ReadonlySet<MessageKey> = new Set<MessageKey>([...SMS_TEXT_KEYS, 'SMS_TERMS'])
 
-// Words the US carriers expect in each text; an edit that drops one is legal to apply but risky
-const REQUIRED_WORDS: Partial<Record<MessageKey, readonly string[]>> = {
-  SMS_TEXT_INVITATION: ['YES', 'HELP', 'STOP'],
-  SMS_TEXT_CONFIRMATION: ['HELP', 'STOP'],
-  SMS_TEXT_HELP: ['STOP'],
+// Words the US carriers expect in each text, in the text's language; an edit that drops one is
+// legal to apply but risky. The Spanish texts name the Spanish keywords the phone side honours.
+const REQUIRED_WORDS: Record<Lang, Partial<Record<MessageKey, readonly string[]>>> = {
+  en: {
+    SMS_TEXT_INVITATION: ['YES', 'HELP', 'STOP'],
+    SMS_TEXT_CONFIRMATION: ['HELP', 'STOP'],
+    SMS_TEXT_HELP: ['STOP'],
+  },
+  es: {
+    SMS_TEXT_INVITATION: ['SI', 'AYUDA', 'PARAR'],
+    SMS_TEXT_CONFIRMATION: ['AYUDA', 'PARAR'],
+    SMS_TEXT_HELP: ['PARAR'],
+  },
 }
+
+/** The built-in text of every key, per language: what a key missing from that language's file means. */
+export const DEFAULT_MESSAGES_BY_LANG: Readonly<Record<Lang, Messages>> = Object.freeze({
+  en: DEFAULT_MESSAGES,
+  es: SPANISH_DEFAULT_MESSAGES,
+})
 
 const PLACEHOLDER = /\{(\w+)\}/g
 const SMS_SINGLE_PART = 160
+const MOST_PARTS = 2
 const KNOWN_KEYS: ReadonlySet<string> = new Set(MESSAGE_KEYS)
 
-export function loadMessages(parsed: ParsedConf): {
+export function loadMessages(parsed: ParsedConf, lang: Lang = 'en'): {
   messages: Messages
   errors: ConfProblem[]
   warnings: ConfProblem[]
 } {
   const errors = [...parsed.errors]
   const warnings = [...parsed.warnings, ...misspeltSmsKeys(parsed, KNOWN_KEYS, 'an SMS message')]
-  const messages: Record<MessageKey, string> = { ...DEFAULT_MESSAGES }
+  const messages: Record<MessageKey, string> = { ...DEFAULT_MESSAGES_BY_LANG[lang] }
 
   for (const key of MESSAGE_KEYS) {
     const entry = parsed.entries.get(key)
@@ -99,7 +117,7 @@ export function loadMessages(parsed: ParsedConf): {
     errors.push(...keyErrors)
     if (keyErrors.length > 0) continue
     messages[key] = entry.value
-    warnings.push(...smsTextWarnings(key, entry.value).map(at))
+    warnings.push(...smsTextWarnings(key, entry.value, lang).map(at))
   }
 
   return { messages: Object.freeze(messages), errors: byLine(errors), warnings: byLine(warnings) }
@@ -112,7 +130,7 @@ export function fillSmsText(template: string, values: SmsTextValues): string {
   )
 }
 
-export function unknownPlaceholders(template: string): string[] {
+function unknownPlaceholders(template: string): string[] {
   const words = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')
   return [...new Set(words.filter((word) => !isPlaceholder(word)))]
 }
@@ -129,7 +147,7 @@ function checkValue(key: MessageKey, value: string): string[] {
   )
 }
 
-function smsTextWarnings(key: MessageKey, value: string): string[] {
+function smsTextWarnings(key: MessageKey, value: string, lang: Lang): string[] {
   if (!(SMS_TEXT_KEYS as readonly string[]).includes(key)) return []
   const warnings: string[] = []
   const foreign = nonGsm7Chars(value)
@@ -145,10 +163,30 @@ function smsTextWarnings(key: MessageKey, value: string): string[] {
       `${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`,
     )
   }
-  for (const word of REQUIRED_WORDS[key] ?? []) {
-    if (!new RegExp(`\\b${word}\\b`).test(value)) {
+  // Counted as sent: with a letter outside GSM-7 every part holds 67 characters, not 153.
+  const parts = smsSegments(value.replace(PLACEHOLDER, '')).segments
+  if (foreign.length > 0 && parts > MOST_PARTS) {
+    warnings.push(`${key} takes ${parts} SMS parts before placeholders are filled in; keep it to ${MOST_PARTS} at most`)
+  }
+  // "SÍ" and "SI" are the same word to the keyword rules, so the check reads them alike.
+  const plain = value.normalize('NFD').replace(/[\u0300\u0301]/gu, '')
+  for (const word of REQUIRED_WORDS[lang][key] ?? []) {
+    if (!new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'u').test(plain)) {
       warnings.push(`${key} does not mention ${word}; US carriers require it`)
     }
   }
   return warnings
+}
+
+const STATUS_KEYS = {
+  not_opted_in: 'SMS_STATUS_OPTED_OUT',
+  pending_optin: 'SMS_STATUS_PENDING_OPTIN',
+  opted_in: 'SMS_STATUS_OPTED_IN',
+  rejected: 'SMS_STATUS_REJECTED',
+  pending_optout: 'SMS_STATUS_PENDING_OPTOUT',
+} as const satisfies Record<SmsStatus, MessageKey>
+
+/** The library's own words for a status: the pages and the CLI say it the same way. */
+export function statusText(messages: Messages, status: SmsStatus): string {
+  return messages[STATUS_KEYS[status]]
 }

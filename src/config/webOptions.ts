@@ -2,7 +2,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { Result } from '../domain/result.js'
 import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
 
-export interface SendWindow {
+interface SendWindow {
   start: string // 'HH:MM'
   end: string
   startMinute: number // minutes after local midnight
@@ -41,7 +41,7 @@ export const WEB_OPTION_KEYS = [
   'SMS_MAX_OPTIN_STARTS_PER_PATRON',
 ] as const
 
-export type WebOptionKey = (typeof WEB_OPTION_KEYS)[number]
+type WebOptionKey = (typeof WEB_OPTION_KEYS)[number]
 
 export const DEFAULT_WEB_OPTIONS: WebOptions = Object.freeze({
   patronNotices: 'zpm',

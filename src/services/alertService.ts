@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
+import { langOrDefault, type Lang } from '../domain/language.js'
 import type { SmsStatus } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
@@ -14,11 +15,14 @@ export const ALERT_TYPES = ['hold', 'overdue', 'courtesy', 'recall'] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
 type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
 
-export interface AlertRequest { barcode: string; type: AlertType; text: string }
+/** `lang` names the language of `text`, which is sent as given; without it, the patron's language is recorded. */
+export interface AlertRequest { barcode: string; type: AlertType; text: string; lang?: Lang }
 
 interface AlertView {
   id: number
   type: string
+  /** The language of the text: the request's `lang`, else the patron's (SPEC 9). */
+  lang: Lang
   state: AlertState
   segments: number
   encoding: SmsEncoding
@@ -109,7 +113,15 @@ export class AlertService {
       if (earlier) await repos.outbox.update(earlier.id, { dedupe_key: `${key}:${earlier.id}` })
       const at = now.toISOString()
       const id = await repos.outbox.enqueue(
-        { patron_id: patron.id, e164: registration.e164, kind: 'alert', alert_type: request.type, text: request.text, dedupe_key: key },
+        {
+          patron_id: patron.id,
+          e164: registration.e164,
+          kind: 'alert',
+          alert_type: request.type,
+          text: request.text,
+          dedupe_key: key,
+          lang: request.lang ?? langOrDefault(patron.lang),
+        },
         now,
       )
       const row = await repos.outbox.findById(id)
@@ -145,6 +157,7 @@ export class AlertService {
     return {
       id: row.id,
       type: row.alert_type ?? 'alert',
+      lang: langOrDefault(row.lang),
       state,
       segments: size.segments,
       encoding: size.encoding,

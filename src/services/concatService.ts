@@ -54,7 +54,7 @@ export class ConcatService {
   async receivePart(message: InboundInput, concat: ConcatInfo): Promise<PartResult> {
     const { store, inboundTexts, clock } = this.deps
     const now = clock()
-    const fresh = await store.repos.inboundParts.record({
+    const part: InboundPart = {
       message_id: message.messageId,
       msisdn: message.msisdn,
       to_number: message.to,
@@ -65,16 +65,21 @@ export class ConcatService {
       received_at: message.receivedAt.toISOString(),
       stored_at: now.toISOString(),
       joined_message_id: null,
-    })
+    }
     const group = { msisdn: message.msisdn, toNumber: message.to, ref: concat.ref, total: concat.total }
-    const parts = await store.repos.inboundParts.openParts(group, new Date(now.getTime() - PART_WINDOW_MS).toISOString())
+    const since = new Date(now.getTime() - PART_WINDOW_MS).toISOString()
+    // One unit of the webhooks' group commit: the part goes in with the read of what it completes.
+    const { fresh, parts } = await store.transaction(async (repos) => {
+      const fresh = await repos.inboundParts.record(part)
+      return { fresh, parts: await repos.inboundParts.openParts(group, since) }
+    })
     const whole = joinParts(parts, concat.total)
     if (!whole) return { duplicate: !fresh, joinedMessageId: null }
     // handle() is idempotent on the message id, so a crash before markJoined is
     // repaired by Vonage redelivering the part we had not yet answered.
     const { messageId, text, receivedAt } = whole
     await inboundTexts.handle({ messageId, msisdn: message.msisdn, to: message.to, text, receivedAt })
-    await store.repos.inboundParts.markJoined(whole.partIds, whole.messageId)
+    await store.transaction((repos) => repos.inboundParts.markJoined(whole.partIds, whole.messageId))
     return { duplicate: !fresh, joinedMessageId: whole.messageId }
   }
 }

@@ -21,7 +21,9 @@ export async function seedDemoData(store: Store, now: Date = new Date()): Promis
   const at = now.toISOString()
   const pinHashes = await Promise.all(DEMO_PATRONS.map((patron) => hashSecret(patron.pin)))
   const staffHash = await hashSecret(DEMO_STAFF.password)
-  await store.transaction(async (repos) => {
+  // Counted again where the rows go in: two processes starting on one new file seed it once.
+  return store.transaction(async (repos) => {
+    if ((await repos.patrons.count()) > 0) return false
     for (const [index, patron] of DEMO_PATRONS.entries()) {
       const id = await repos.patrons.insert({
         barcode: patron.barcode, name: patron.name, pin_hash: pinHashes[index] ?? null,
@@ -35,6 +37,6 @@ export async function seedDemoData(store: Store, now: Date = new Date()): Promis
       })
     }
     await repos.staff.upsert(DEMO_STAFF.username, staffHash, at)
+    return true
   })
-  return true
 }

@@ -1,4 +1,4 @@
-import { classifyInbound, type Keyword } from '../domain/keywords.js'
+import { classifyInboundText, type ClassifiedText, type Keyword } from '../domain/keywords.js'
 import { e164FromMsisdn } from '../domain/phone.js'
 import type { InboundInput } from '../sms/gateway.js'
 import type { Repositories } from '../store/store.js'
@@ -14,7 +14,8 @@ export class InboundTexts {
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'onQueued'> & { ledger: Ledger }) {}
 
   async handle(message: InboundInput): Promise<InboundResult> {
-    const keyword = classifyInbound(message.text)
+    const classified = classifyInboundText(message.text)
+    const { keyword } = classified
     const e164 = e164FromMsisdn(message.msisdn)
     const ours = this.deps.config().webOptions.shortCodes.includes(message.to.trim())
     const outcome = await this.deps.store.transaction(async (repos) => {
@@ -29,7 +30,7 @@ export class InboundTexts {
       })
       if (!fresh) return null
       const result = ours && e164
-        ? await this.apply(repos, e164, keyword, message.messageId)
+        ? await this.apply(repos, e164, classified, message.messageId)
         : 'ignored: not sent to one of our short codes'
       await repos.inbox.setInboundOutcome(message.messageId, result)
       return result
@@ -39,7 +40,10 @@ export class InboundTexts {
     return { duplicate: false, keyword, outcome }
   }
 
-  private async apply(repos: Repositories, e164: string, keyword: Keyword, messageId: string): Promise<string> {
+  // SPEC 9: the reply to a Spanish keyword is in Spanish, to a stranger as to a patron. The
+  // English keywords are the carriers' universal ones that Spanish speakers text too, so they
+  // (and NO, the same in both) leave a patron's own language in force.
+  private async apply(repos: Repositories, e164: string, { keyword, lang }: ClassifiedText, messageId: string): Promise<string> {
     const { clock, config, ledger } = this.deps
     if (keyword === 'stop') {
       // Whatever happens below, nothing else queued for this phone goes out.
@@ -49,11 +53,12 @@ export class InboundTexts {
     const patron = registration ? await repos.patrons.findById(registration.patron_id) : undefined
     if (!registration || !patron) {
       if (keyword !== 'help') return 'recorded; number not registered'
-      await repos.outbox.enqueue({ patron_id: null, e164, kind: 'help', text: smsText(config(), 'help', '') }, clock())
+      const replyLang = lang ?? 'en'
+      await repos.outbox.enqueue({ patron_id: null, e164, kind: 'help', text: smsText(config(), 'help', '', replyLang), lang: replyLang }, clock())
       return 'help sent; number not registered'
     }
     const before = registration.status
-    const source = { channel: 'sms', inboundMessageId: messageId } as const
+    const source = { channel: 'sms', inboundMessageId: messageId, lang: lang === 'es' ? lang : null } as const
     const after = await ledger.apply(repos, patron, registration, { event: { type: 'inbound', keyword }, source })
     return before === after.status ? `recorded; status stays ${before}` : `status ${before} -> ${after.status}`
   }

@@ -1,4 +1,5 @@
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
+import { langOrDefault, type Lang } from '../domain/language.js'
 import { holdsNumber, isActive, transition, type OptInEvent, type SmsStatus } from '../domain/optIn.js'
 import { isUniqueViolation } from '../store/errors.js'
 import type { ConsentChannel, Patron, Registration } from '../store/schema.js'
@@ -14,6 +15,11 @@ export interface EventSource {
   userAgent?: string | null
   inboundMessageId?: string | null
   actor?: string | null
+  /**
+   * The language the patron used (the page's, or a Spanish keyword's): texts this change sends
+   * go out in it and its consent event records it. Without it, the patron's stored language.
+   */
+  lang?: Lang | null
 }
 
 interface Change {
@@ -49,6 +55,7 @@ export class Ledger {
   async apply(repos: Repositories, patron: Patron, registration: Registration, change: Change): Promise<Registration> {
     const config = this.deps.config()
     const { event, source } = change
+    const lang = source.lang ?? langOrDefault(patron.lang)
     const step = transition(registration.status, event, config.webOptions.usOptIn ? 'us' : 'intl')
     const at = this.nowIso()
     const e164 = change.e164 === undefined ? registration.e164 : change.e164
@@ -60,7 +67,7 @@ export class Ledger {
           status: step.status,
           status_changed_at: at,
           invited_at: step.send === 'invitation' ? at : registration.invited_at,
-          terms_hash: event.type === 'web_opt_in' ? termsHash(config) : registration.terms_hash,
+          terms_hash: event.type === 'web_opt_in' ? termsHash(config, lang) : registration.terms_hash,
         }
       : { ...registration, e164 }
     if (statusChanges || e164 !== registration.e164) await this.save(repos, next, config)
@@ -73,12 +80,13 @@ export class Ledger {
         reason: reasonFor(event),
         source,
         terms: isActive(step.status) ? next.terms_hash : null,
+        lang,
       })
     }
     if (step.cancelQueued) await repos.outbox.cancelQueuedForPatron(patron.id, `cancelled: ${reasonFor(event)}`, at)
     if (step.send && e164) {
-      const text = step.send === 'alert' ? '' : smsText(config, step.send, patron.name)
-      await repos.outbox.enqueue({ patron_id: patron.id, e164, kind: step.send, text }, this.deps.clock())
+      const text = step.send === 'alert' ? '' : smsText(config, step.send, patron.name, lang)
+      await repos.outbox.enqueue({ patron_id: patron.id, e164, kind: step.send, text, lang }, this.deps.clock())
     }
     return next
   }
@@ -98,7 +106,8 @@ export class Ledger {
   async recordEvidence(repos: Repositories, patron: Patron, registration: Registration | undefined, evidence: Evidence): Promise<void> {
     const status = registration?.status ?? 'not_opted_in'
     const { reason, source } = evidence
-    await this.append(repos, patron, { e164: registration?.e164 ?? null, from: status, to: status, reason, source, terms: null })
+    const lang = source.lang ?? langOrDefault(patron.lang)
+    await this.append(repos, patron, { e164: registration?.e164 ?? null, from: status, to: status, reason, source, terms: null, lang })
     if (registration && evidence.e164 !== undefined && evidence.e164 !== registration.e164) {
       await this.save(repos, { ...registration, e164: evidence.e164 }, this.deps.config())
     }
@@ -117,7 +126,7 @@ export class Ledger {
   private async append(
     repos: Repositories,
     patron: Patron,
-    entry: { e164: string | null; from: SmsStatus; to: SmsStatus; reason: string; source: EventSource; terms: string | null },
+    entry: { e164: string | null; from: SmsStatus; to: SmsStatus; reason: string; source: EventSource; terms: string | null; lang: Lang },
   ): Promise<void> {
     const { source } = entry
     await repos.consent.append({
@@ -134,6 +143,7 @@ export class Ledger {
       user_agent: source.userAgent ?? null,
       inbound_message_id: source.inboundMessageId ?? null,
       actor: source.actor ?? null,
+      lang: entry.lang,
     })
   }
 

@@ -1,4 +1,5 @@
-import type { ConfigSnapshot } from '../config/configSnapshot.js'
+import { localized, type ConfigSnapshot } from '../config/configSnapshot.js'
+import type { Lang } from '../domain/language.js'
 import { holdsNumber, isActive, type OptInEvent, type SmsStatus } from '../domain/optIn.js'
 import { checkMobileNumber } from '../domain/phone.js'
 import type { Patron } from '../store/schema.js'
@@ -28,17 +29,33 @@ type ModpinfoResult =
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+// The form's own messages; the SMS ones come from that language's messages file.
+const FORM_ERRORS: Record<Lang, { email: string; tele1: string }> = {
+  en: {
+    email: 'Enter an email address in the form name@example.org.',
+    tele1: 'Telephone numbers can be at most 40 characters long.',
+  },
+  es: {
+    email: 'Escriba una dirección de correo electrónico con la forma nombre@ejemplo.org.',
+    tele1: 'El número de teléfono puede tener 40 caracteres como máximo.',
+  },
+}
+
+/** Where a web submission came from, and the language of the page it was made on (SPEC 9). */
+export interface WebOrigin { ip: string | null; userAgent: string | null; lang?: Lang }
+
 // The patron's own form, modpinfo (SPEC 3, 4.1–4.5, 7): checks what was typed, asks for the
 // confirmation a change needs, keeps the opt-in text limits, and hands the change to the ledger,
 // all in one transaction.
 export class OptInForm {
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'onQueued'> & { ledger: Ledger }) {}
 
-  async submit(patronId: number, form: ModpinfoForm, web: { ip: string | null; userAgent: string | null }): Promise<ModpinfoResult> {
-    const config = this.deps.config()
-    const { errors, e164 } = validateForm(form, config)
+  async submit(patronId: number, form: ModpinfoForm, web: WebOrigin): Promise<ModpinfoResult> {
+    const lang = web.lang ?? 'en'
+    const config = localized(this.deps.config(), lang)
+    const { errors, e164 } = validateForm(form, config, lang)
     if (errors.length > 0) return { kind: 'invalid', errors }
-    const source: EventSource = { channel: 'web', ip: web.ip, userAgent: web.userAgent }
+    const source: EventSource = { channel: 'web', ip: web.ip, userAgent: web.userAgent, lang: web.lang ?? null }
     try {
       const result = await this.deps.store.transaction(async (repos) => {
         const patron = await repos.patrons.findById(patronId)
@@ -60,13 +77,14 @@ export class OptInForm {
 
   private async apply(
     repos: Repositories,
-    patron: Patron,
+    given: Patron,
     form: ModpinfoForm & { mobile: string },
     newE164: string | null,
     source: EventSource,
   ): Promise<ModpinfoResult> {
+    let patron = given
     const { ledger } = this.deps
-    const config = this.deps.config()
+    const config = localized(this.deps.config(), source.lang ?? 'en')
     const registration = await ledger.registrationOf(repos, patron.id)
     const numberChanged = holdsNumber(registration.status) && registration.e164 !== newE164
     // The number the patron opts in with; null when they do not.
@@ -83,7 +101,10 @@ export class OptInForm {
       const holder = await repos.registrations.findActiveByNumber(optInNumber)
       if (holder && holder.patron_id !== patron.id) return numberTaken(config)
     }
-    await repos.patrons.update(patron.id, { email: form.email.trim(), tele1: form.tele1.trim(), mobile: form.mobile }, this.nowIso())
+    // SPEC 9: opting in from a page in a language makes it the language of the patron's texts.
+    const lang = optInNumber && source.lang ? { lang: source.lang } : {}
+    await repos.patrons.update(patron.id, { email: form.email.trim(), tele1: form.tele1.trim(), mobile: form.mobile, ...lang }, this.nowIso())
+    if (lang.lang) patron = { ...patron, lang: lang.lang }
 
     // At most two changes: leaving the old number (SPEC 4.5), then the patron's choice, which
     // takes the new number with it when the first did not.
@@ -105,14 +126,14 @@ export class OptInForm {
   }
 }
 
-function validateForm(form: ModpinfoForm, config: ConfigSnapshot): { errors: FieldError[]; e164: string | null } {
+function validateForm(form: ModpinfoForm, config: ConfigSnapshot, lang: Lang): { errors: FieldError[]; e164: string | null } {
   const errors: FieldError[] = []
   const email = form.email.trim()
   if (email !== '' && (email.length > 254 || !EMAIL.test(email))) {
-    errors.push({ field: 'email', message: 'Enter an email address in the form name@example.org.' })
+    errors.push({ field: 'email', message: FORM_ERRORS[lang].email })
   }
   if (form.tele1.trim().length > 40) {
-    errors.push({ field: 'tele1', message: 'Telephone numbers can be at most 40 characters long.' })
+    errors.push({ field: 'tele1', message: FORM_ERRORS[lang].tele1 })
   }
   let e164: string | null = null
   const mobile = form.mobile?.trim()

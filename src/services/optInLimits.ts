@@ -3,7 +3,7 @@ import type { Repositories } from '../store/store.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-export type OptInLimits = Pick<WebOptions, 'maxOptInTextsPerNumber' | 'maxOptInStartsPerPatron'>
+type OptInLimits = Pick<WebOptions, 'maxOptInTextsPerNumber' | 'maxOptInStartsPerPatron'>
 
 /**
  * Whether one more opt-in started on the web would go over the limits against text-bombing a

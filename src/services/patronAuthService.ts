@@ -1,8 +1,10 @@
+import type { Lang } from '../domain/language.js'
 import type { ServiceDeps } from './deps.js'
 import { LoginThrottle, PATRON_LOGIN_LIMITS } from './loginThrottle.js'
 
 type PatronLogin =
-  | { kind: 'ok'; patronId: number }
+  /** lang: the patron's stored language, null until they choose one (SPEC 9). */
+  | { kind: 'ok'; patronId: number; lang: Lang | null }
   | { kind: 'wrong' }
   /** SPEC 7: too many wrong PINs for this barcode or from this address; nothing was checked. */
   | { kind: 'throttled' }
@@ -16,7 +18,7 @@ const MAX_CREDENTIAL_LENGTH = 64
 export class PatronAuthService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly deps: Pick<ServiceDeps, 'store'>) {
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {
     this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: PATRON_LOGIN_LIMITS })
   }
 
@@ -26,8 +28,13 @@ export class PatronAuthService {
     const result = await this.throttle.check({ account, address, secret: pin.slice(0, MAX_CREDENTIAL_LENGTH) }, async () => {
       if (pin.length > MAX_CREDENTIAL_LENGTH) return undefined
       const patron = await this.deps.store.repos.patrons.findByBarcode(account)
-      return patron && { found: patron.id, hash: patron.pin_hash }
+      return patron && { found: patron, hash: patron.pin_hash }
     })
-    return result.kind === 'ok' ? { kind: 'ok', patronId: result.found } : result
+    return result.kind === 'ok' ? { kind: 'ok', patronId: result.found.id, lang: result.found.lang } : result
+  }
+
+  /** SPEC 9: a language chosen while logged in is the patron's from then on, for pages and texts. */
+  async chooseLanguage(patronId: number, lang: Lang): Promise<void> {
+    await this.deps.store.repos.patrons.update(patronId, { lang }, this.deps.clock().toISOString())
   }
 }

@@ -2,16 +2,10 @@ import { parse, type CsvError } from 'csv-parse'
 import type { CountryCode } from 'libphonenumber-js'
 import { availableParallelism } from 'node:os'
 import { pipeline, Transform, type Readable } from 'node:stream'
-import { checkMobileNumber, type PhoneErrorKey } from '../domain/phone.js'
-import type { Result } from '../domain/result.js'
 import type { NewPatron } from '../store/schema.js'
 import type { Store } from '../store/store.js'
-import { DomainError } from './errors.js'
 import { hashSecret } from './passwords.js'
-
-const IMPORT_COLUMNS = ['barcode', 'name', 'pin', 'email', 'mobile'] as const
-type Column = (typeof IMPORT_COLUMNS)[number]
-export type ImportFields = Record<Column, string>
+import { checkImportRow, headerColumns, IMPORT_COLUMNS, ImportFileError, type Column, type ImportFields } from './patronImportRow.js'
 
 export interface ImportProblem {
   line: number
@@ -32,6 +26,8 @@ export interface ImportProgress {
 
 export interface ImportSummary extends ImportProgress { durationMs: number }
 
+const MAX_RECORD_BYTES = 64 * 1024
+
 interface ImportOptions {
   /** SMS_COUNTRY: how mobile numbers without + are read. */
   country: CountryCode
@@ -41,50 +37,6 @@ interface ImportOptions {
   /** After each committed batch, with the problems found in it, in line order. */
   onBatch?: (progress: ImportProgress, problems: ImportProblem[]) => void
   clock?: () => Date
-}
-
-/** The file cannot be imported at all (no header, wrong columns): nothing was changed. */
-class ImportFileError extends DomainError {
-  override name = 'ImportFileError'
-  constructor(message: string) {
-    super(null, message)
-  }
-}
-
-type CheckedRow = Result<{ patron: { barcode: string; name: string; pin: string; email: string; mobile: string }; warning: string | null }>
-
-const BARCODE = /^[\x21-\x7e]{1,64}$/
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const MAX_NAME = 200
-const MAX_PIN = 64
-const MAX_RECORD_BYTES = 64 * 1024
-
-const PHONE_REASONS: Record<PhoneErrorKey, string> = {
-  SMS_ERR_NUMBER_LENGTH: 'it does not have 10 to 15 digits',
-  SMS_ERR_NUMBER_INVALID: 'it is not a valid mobile number (numbers outside SMS_COUNTRY need + and the country code)',
-}
-
-/** One row's fields, checked as SPEC 4.1 and the patron record need them. Pure. */
-export function checkImportRow(fields: ImportFields, country: CountryCode): CheckedRow {
-  const barcode = fields.barcode.trim()
-  const name = fields.name.trim()
-  const pin = fields.pin.trim()
-  const email = fields.email.trim()
-  const mobile = fields.mobile.trim()
-  if (barcode === '') return { ok: false, error: 'barcode is empty' }
-  if (!BARCODE.test(barcode)) return { ok: false, error: `barcode "${shorten(barcode)}" must be 1 to 64 characters without spaces` }
-  if (name === '') return { ok: false, error: 'name is empty' }
-  if (name.length > MAX_NAME) return { ok: false, error: `name is longer than ${MAX_NAME} characters` }
-  if (pin.length > MAX_PIN) return { ok: false, error: `pin is longer than ${MAX_PIN} characters` }
-  if (email !== '' && (email.length > 254 || !EMAIL.test(email))) {
-    return { ok: false, error: `email "${shorten(email)}" is not an address like name@example.org` }
-  }
-  let warning: string | null = null
-  if (mobile !== '') {
-    const check = checkMobileNumber(mobile, country)
-    if (!check.ok) warning = `mobile "${shorten(mobile)}" kept as typed, but ${PHONE_REASONS[check.error]}: this patron cannot opt in to SMS until it is corrected`
-  }
-  return { ok: true, value: { patron: { barcode, name, pin, email, mobile }, warning } }
 }
 
 interface Candidate { line: number; barcode: string; name: string; pin: string; email: string; mobile: string }
@@ -220,20 +172,6 @@ async function insertBatch(
   }
 }
 
-function headerColumns(record: readonly string[]): Map<Column, number> {
-  const names = record.map((name) => name.trim().toLowerCase())
-  const wanted = `the first line must be the header ${IMPORT_COLUMNS.join(',')}`
-  const columns = new Map<Column, number>()
-  for (const [index, name] of names.entries()) {
-    if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) throw new ImportFileError(`line 1: unknown column "${shorten(name)}": ${wanted}`)
-    if (columns.has(name as Column)) throw new ImportFileError(`line 1: column "${name}" appears twice: ${wanted}`)
-    columns.set(name as Column, index)
-  }
-  const missing = IMPORT_COLUMNS.filter((column) => !columns.has(column))
-  if (missing.length > 0) throw new ImportFileError(`line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ${wanted}`)
-  return columns
-}
-
 function csvProblem(error: CsvError, lastLine: number): [number, string] {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
@@ -301,8 +239,4 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
-}
-
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text
 }

@@ -59,15 +59,6 @@ export class PatronSmsView {
     })
   }
 
-  /** Changes the MOBILE PH field from outside modpinfo (staff, CLI, an ILS load). */
-  async setMobile(patronId: number, mobile: string, source: EventSource): Promise<void> {
-    await this.deps.store.transaction(async (repos) => {
-      if (!(await repos.patrons.findById(patronId))) throw new NotFoundError('Patron')
-      await repos.patrons.update(patronId, { mobile: mobile.trim() }, this.deps.clock().toISOString())
-    })
-    await this.reconcile(patronId, source)
-  }
-
   /** The patron, their registration and their history, read from one snapshot of the database. */
   private record(patronId: number): Promise<PatronRecord> {
     return this.deps.store.read(async (repos) => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { firstShortCode, localized, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { fillSmsText, type MessageKey } from '../config/messages.js'
 import { perSnapshot } from '../config/perSnapshot.js'
+import type { Lang } from '../domain/language.js'
 import type { OutboundKind } from '../domain/optIn.js'
 
 const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
@@ -11,7 +12,9 @@ const TEXT_KEYS: Record<Exclude<OutboundKind, 'alert'>, MessageKey> = {
   help: 'SMS_TEXT_HELP',
 }
 
-export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string): string {
+/** The SMS of this kind in the language given (SPEC 9), from that language's messages file. */
+export function smsText(base: ConfigSnapshot, kind: Exclude<OutboundKind, 'alert'>, patronName: string, lang: Lang = 'en'): string {
+  const config = localized(base, lang)
   return fillSmsText(config.messages[TEXT_KEYS[kind]], {
     library: config.webOptions.libraryName,
     shortcode: firstShortCode(config),
@@ -19,13 +22,21 @@ export function smsText(config: ConfigSnapshot, kind: Exclude<OutboundKind, 'ale
   })
 }
 
-export const termsText: (config: ConfigSnapshot) => string = perSnapshot((config) =>
+// Both only depend on the config: computed once per snapshot and language (localized() returns one
+// stable snapshot for each), not on every page view.
+const localizedTerms = perSnapshot((config) =>
   fillSmsText(config.messages.SMS_TERMS, {
     library: config.webOptions.libraryName,
     shortcode: config.webOptions.shortCodes.join(' or '),
     name: '',
   }))
+const localizedTermsHash = perSnapshot((config) => createHash('sha256').update(localizedTerms(config)).digest('hex'))
 
-/** The consent evidence names the exact terms the patron agreed to by their hash. */
-export const termsHash: (config: ConfigSnapshot) => string = perSnapshot((config) =>
-  createHash('sha256').update(termsText(config)).digest('hex'))
+export function termsText(base: ConfigSnapshot, lang: Lang = 'en'): string {
+  return localizedTerms(localized(base, lang))
+}
+
+/** The consent evidence names the exact terms the patron agreed to, in the language shown, by their hash. */
+export function termsHash(base: ConfigSnapshot, lang: Lang = 'en'): string {
+  return localizedTermsHash(localized(base, lang))
+}

@@ -1,12 +1,12 @@
 import type { ConfigPaths } from '../config/configSnapshot.js'
-import type { ConfigWatcher } from '../config/watcher.js'
+import type { ConfigWatcher } from '../config/configWatcher.js'
 import type { ServiceDeps } from './deps.js'
 import type { PatronSmsView } from './patronSmsView.js'
 import type { StaffActions } from './staffActions.js'
-import { PatronSearchService } from './patronSearch.js'
-import { StaffAuthService } from './staffAuth.js'
-import { ConfigEditorService } from './staffConfig.js'
-import { StaffConsoleService } from './staffConsole.js'
+import { PatronSearchService } from './patronSearchService.js'
+import { StaffAuthService } from './staffAuthService.js'
+import { ConfigEditorService } from './configEditorService.js'
+import { StaffConsoleService } from './staffConsoleService.js'
 
 /** What the staff console (SPEC 6) needs: its login, patron search, records and actions, config files. */
 export interface StaffServices {

@@ -14,11 +14,9 @@ const MAX_MESSAGES_PER_PHONE = 500
 
 // Simulated phones for development and demos: each outbound message is "delivered" to an
 // in-memory phone, and a receipt follows through the same handler Vonage's would reach.
-// Numbers that the operator marks unreachable refuse sends, to try the failure paths.
 export class SimulatorGateway implements SmsGateway {
   readonly name = 'simulator' as const
   readonly #phones = new Map<string, SimulatedMessage[]>()
-  readonly #unreachable = new Set<string>()
   #receiptHandler: ((receipt: ReceiptInput) => Promise<unknown>) | null = null
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -28,13 +26,7 @@ export class SimulatorGateway implements SmsGateway {
     this.#receiptHandler = handler
   }
 
-  setUnreachable(e164: string, unreachable: boolean): void {
-    if (unreachable) this.#unreachable.add(e164)
-    else this.#unreachable.delete(e164)
-  }
-
   async send(sms: OutgoingSms): Promise<SendResult> {
-    if (this.#unreachable.has(sms.to)) return { outcome: 'refused', error: 'simulated phone is unreachable' }
     const messageId = `SIM-${randomUUID()}`
     this.#append(sms.to, { direction: 'outbound', from: sms.from, to: sms.to, text: sms.text, messageId, at: this.now().toISOString() })
     const handler = this.#receiptHandler

@@ -12,10 +12,6 @@ export interface ApiKeySummary {
 export class ApiKeyRepository {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  findByHash(keyHash: string) {
-    return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst()
-  }
-
   /** The key behind this hash unless it was revoked. */
   findActiveByHash(keyHash: string) {
     return this.db

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { ConsentEvent, NewConsentEvent, Tables } from './schema.js'
 
 const APPEND = new PreparedQuery((db, event: NewConsentEvent) => db.insertInto('consent_events').values(event))

@@ -1,5 +1,5 @@
 import { CompiledQuery, type ControlledTransaction, type Kysely } from 'kysely'
-import { executeCompiled } from './prepared.js'
+import { executeCompiled } from './preparedQuery.js'
 
 interface Unit<D, T> {
   work: (trx: Kysely<D>) => Promise<T>

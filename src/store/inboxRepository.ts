@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { InboundMessage, Tables } from './schema.js'
 
 type ReceiptRow = { message_id: string; client_ref: string | null; status: string; err_code: string | null; received_at: string; outcome: string }
@@ -28,15 +28,5 @@ export class InboxRepository {
   async recordReceipt(receipt: ReceiptRow): Promise<boolean> {
     const result = await RECORD_RECEIPT.execute(this.db, receipt)
     return (result.numAffectedRows ?? 0n) > 0n
-  }
-
-  inboundFrom(msisdn: string, limit = 100): Promise<InboundMessage[]> {
-    return this.db
-      .selectFrom('inbound_messages')
-      .selectAll()
-      .where('msisdn', '=', msisdn)
-      .orderBy('received_at', 'desc')
-      .limit(limit)
-      .execute()
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
 
 // Written as SQL literals, not bound parameters: only then can the database use the partial
@@ -22,7 +22,7 @@ const CANCEL_FOR_PATRON = new PreparedQuery((db, { patronId, reason, at }: { pat
 const CANCEL_FOR_NUMBER = new PreparedQuery((db, { e164, reason, at }: { e164: string; reason: string; at: string }) =>
   db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED))
 
-type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key'>>
+type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key' | 'lang'>>
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { digitsOf } from '../domain/phone.js'
 import type { SmsStatus } from '../domain/optIn.js'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { NewPatron, Patron, Tables } from './schema.js'
 
-type PatronChanges = Partial<Pick<Patron, 'name' | 'email' | 'tele1' | 'mobile' | 'pin_hash'>>
+type PatronChanges = Partial<Pick<Patron, 'name' | 'email' | 'tele1' | 'mobile' | 'pin_hash' | 'lang'>>
 
 /** What staff search looks for; every criterion given adds matches (OR). */
 export interface PatronSearchCriteria {

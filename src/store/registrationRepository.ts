@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { Registration, Tables } from './schema.js'
 
 // Literals, so that the partial indexes (the unique one on active numbers, the one on pending
@@ -62,14 +62,5 @@ export class RegistrationRepository {
       .where('invited_at', '<', cutoffIso)
       .limit(limit)
       .execute()
-  }
-
-  async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.db
-      .selectFrom('sms_registrations')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute()
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]))
   }
 }

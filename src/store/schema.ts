@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely'
+import type { Lang } from '../domain/language.js'
 import type { OutboundKind, SmsStatus } from '../domain/optIn.js'
 
 // Times are stored as ISO-8601 UTC text (sortable, readable in an export) except where
@@ -14,6 +15,8 @@ interface PatronTable {
   mobile: string
   /** The digits of `mobile`, kept by PatronRepository for staff search (migration 3). */
   mobile_digits: Generated<string>
+  /** The language SMS go out in and pages open in; null until the patron chooses (migration 8). */
+  lang: Generated<Lang | null>
   created_at: string
   updated_at: string
 }
@@ -44,6 +47,8 @@ interface ConsentEventTable {
   user_agent: string | null
   inbound_message_id: string | null
   actor: string | null
+  /** The language of the terms and texts the event is about (migration 8); null before it. */
+  lang: Generated<Lang | null>
 }
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled' | 'unknown'
@@ -65,6 +70,8 @@ interface OutboxTable {
   created_at: string
   sent_at: string | null
   updated_at: string
+  /** The language of `text` (migration 8). */
+  lang: Generated<Lang | null>
 }
 
 interface InboundMessageTable {

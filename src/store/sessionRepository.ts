@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { PreparedQuery } from './prepared.js'
+import { PreparedQuery } from './preparedQuery.js'
 import type { Tables } from './schema.js'
 
 export interface SessionRow {

@@ -29,8 +29,27 @@ export interface Repositories {
   apiKeys: ApiKeyRepository
 }
 
-// The only door services have to the database. Everything is async so that the same
-// services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
+/**
+ * The only door services have to the database. Everything is async so that the same
+ * services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
+ *
+ * Writes. A write goes through `transaction()` (the group commit) together with every read that
+ * decides it: a status change and its consent event and outbox rows, a check-then-insert, each
+ * webhook's and form's writes. A burst of them then shares one COMMIT. A read outside the
+ * transaction may only skip work early; the transaction reads again, or the write guards itself
+ * (ON CONFLICT, a WHERE on the expected state), before anything is written.
+ * A repository call may write alone (its own COMMIT) only when it is one statement that is right
+ * whatever commits around it and nothing has to commit with it: the session store's rows, an
+ * API key's last use and revocation, the housekeeping sweeps, the outbox worker's start-up
+ * recovery. `rateLimits` runs its calls as units of the group commit itself.
+ *
+ * Queries. A query is a module-level `PreparedQuery` when it runs for every request on the paths
+ * the benchmark measures (a page view and its session, an inbound text or delivery receipt, an
+ * outbox send): there building and compiling it costs more than SQLite takes to run it. Anything
+ * else (the form submit, the staff console, the CLI, the alerts API, once-per-batch polls and
+ * sweeps) is built inline, where it reads more easily; so is a query whose SQL changes with its
+ * input (an IN list, the patron search's optional filters).
+ */
 export interface Store {
   readonly repos: Repositories
   /** Attempt counters (the login throttle, SPEC 7), kept in the database. */

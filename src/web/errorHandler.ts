@@ -2,7 +2,9 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
 import type { Logger } from '../logger.js'
 import { DomainError } from '../services/errors.js'
 import { isDatabaseUnavailable } from '../store/errors.js'
+import { applyPageLanguage } from './middleware/setUpLanguage.js'
 import { paths } from './paths.js'
+import { translator } from './i18n/index.js'
 import { errorPage } from './viewModels/errorPage.js'
 
 // Machines (Vonage, API clients) get JSON whatever they accept; browsers get a page.
@@ -12,8 +14,10 @@ function wantsJson(req: Request): boolean {
 
 export const notFound: RequestHandler = (req, res) => {
   res.status(404)
-  if (wantsJson(req)) res.json({ error: 'not found' })
-  else res.render('pages/error', errorPage('Page not found', 'We could not find that page.'))
+  if (wantsJson(req)) return void res.json({ error: 'not found' })
+  applyPageLanguage(req, res)
+  const { page } = res.locals
+  res.render('pages/error', errorPage(page, page.t('errors.notFoundTitle'), page.t('errors.notFound')))
 }
 
 // One place that turns errors into answers. In production nothing but a plain sentence
@@ -23,16 +27,20 @@ export function errorHandler(production: boolean, log: Logger): ErrorRequestHand
     const status = httpStatus(error)
     if (status >= 500) log.error({ err: error, method: req.method, path: req.path }, 'request failed')
     if (res.headersSent) return
-    const message = status === 413 ? 'The request is too large.'
-      : status === 503 ? 'The service is unavailable for a moment (its storage cannot be written). Please try again in a few minutes.'
-      : status === 400 ? 'The request could not be understood.'
+    const json = wantsJson(req)
+    // Machines read English; a page is in the visitor's language, even before the session (a 413).
+    if (!json) applyPageLanguage(req, res)
+    const t = json ? translator('en') : res.locals.page.t
+    const message = status === 413 ? t('errors.tooLarge')
+      : status === 503 ? t('errors.unavailable')
+      : status === 400 ? t('errors.badRequest')
       : error instanceof DomainError ? error.message
-      : status >= 500 ? 'Something went wrong on our side. Please try again in a moment.'
-      : 'The request could not be completed.'
+      : status >= 500 ? t('errors.failed')
+      : t('errors.notCompleted')
     const detail = production || !(error instanceof Error) ? null : error.stack ?? error.message
     res.status(status)
-    if (wantsJson(req)) res.json({ error: message })
-    else res.render('pages/error', errorPage(status >= 500 ? 'Something went wrong' : 'Request not completed', message, detail))
+    if (json) res.json({ error: message })
+    else res.render('pages/error', errorPage(res.locals.page, t(status >= 500 ? 'errors.failedTitle' : 'errors.notCompletedTitle'), message, detail))
   }
 }
 

@@ -7,7 +7,7 @@ import type { ModpinfoPage } from './viewModels/modpinfoView.js'
 import type { TopPage } from './viewModels/patronPages.js'
 
 /** What every page's layout reads from res.locals (views/partials/head, header, footer). */
-type LayoutLocals = Pick<Express.Locals, 'site' | 'nav' | 'logout' | 'csrfToken'>
+type LayoutLocals = Pick<Express.Locals, 'site' | 'nav' | 'logout' | 'csrfToken' | 'chrome'>
 type Partial = (name: string, locals: ejs.Data) => string
 type PageLocals<Model> = Model & LayoutLocals & { partial: Partial }
 
@@ -28,13 +28,13 @@ function namesOf<T>() {
   return <const K extends readonly (keyof T & string)[]>(...names: K & EveryKey<T, K>) => names
 }
 
-const LAYOUT = ['site', 'nav', 'logout', 'csrfToken', 'partial'] as const
+const LAYOUT = ['site', 'nav', 'logout', 'csrfToken', 'chrome', 'partial'] as const
 const PAGE_LOCALS: { [P in PageName]: readonly string[] } = {
-  'pages/modpinfo': namesOf<ModpinfoPage>()('title', 'action', 'topHref', 'patronName', 'form', 'mobileOffered', 'status', 'statusHelp',
-    'mobileHint', 'registeredNumber', 'registeredDigits', 'terms', 'optOutWarn', 'phoneWarn', 'errors', 'fieldErrors', 'updated',
-    'autoOptOut', 'history'),
-  'pages/top': namesOf<TopPage>()('title', 'name', 'barcode', 'status', 'modpinfoHref'),
-  'pages/confirm': namesOf<ConfirmPage>()('title', 'heading', 'warning', 'action', 'cancelHref', 'detail', 'hidden'),
+  'pages/modpinfo': namesOf<ModpinfoPage>()('title', 'text', 'forNumber', 'action', 'topHref', 'patronName', 'form', 'mobileOffered',
+    'status', 'statusHelp', 'mobileHint', 'registeredNumber', 'registeredDigits', 'terms', 'optOutWarn', 'phoneWarn', 'errors',
+    'fieldErrors', 'updated', 'autoOptOut', 'history'),
+  'pages/top': namesOf<TopPage>()('title', 'text', 'name', 'barcode', 'status', 'modpinfoHref'),
+  'pages/confirm': namesOf<ConfirmPage>()('title', 'heading', 'warning', 'text', 'action', 'cancelHref', 'detail', 'hidden'),
 }
 /** The plain names each shared partial reads (the rest it reads as locals.x, which may be absent). */
 const PARTIAL_LOCALS: Record<string, readonly string[]> = {
@@ -63,6 +63,7 @@ export class Pages {
       nav: layout.nav,
       logout: layout.logout,
       csrfToken: layout.csrfToken,
+      chrome: layout.chrome,
       partial: this.#partial,
     })
     return this.#template(`/${page}`, [...PAGE_LOCALS[page], ...LAYOUT])(locals)

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import Database from 'better-sqlite3'
 import { after, before, beforeEach, describe, test } from 'node:test'
 import type { SmsStatus } from '../../src/domain/optIn.js'
 import type { Store } from '../../src/store/store.js'
@@ -13,6 +14,16 @@ const NIGHT = new Date('2026-01-15T06:00:00Z')
 const WINDOW_OPENS = '2026-01-15T13:00:00.000Z'
 
 let numberCounter = 100
+
+/** The api_keys row with this hash, read from the database file as an intruder with a copy of it would. */
+function apiKeyRow(store: Store, hash: string): { name: string; key_hash: string; last_used_at: string | null } | undefined {
+  const db = new Database(store.location, { readonly: true })
+  try {
+    return db.prepare('SELECT name, key_hash, last_used_at FROM api_keys WHERE key_hash = ?').get(hash) as ReturnType<typeof apiKeyRow>
+  } finally {
+    db.close()
+  }
+}
 
 async function registeredPatron(store: Store, status: SmsStatus = 'opted_in'): Promise<{ id: number; barcode: string; e164: string }> {
   numberCounter += 1
@@ -185,7 +196,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
   })
 
   test('SPEC 5 state: GET answers 404 for an unknown id and for an outbox row that is not an alert; failed and cancelled alerts say so', async () => {
-    const { store, simulator, optInForm, inboundTexts } = app.services
+    const { store, optInForm, inboundTexts } = app.services
     assert.equal((await get(999_999)).status, 404)
     assert.equal((await get('abc')).status, 404)
 
@@ -195,13 +206,15 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(invitation.kind, 'invitation')
     assert.equal((await get(invitation.id)).status, 404)
 
-    const unreachable = await registeredPatron(store)
-    simulator!.setUnreachable(unreachable.e164, true)
-    const failed = await json(await post({ barcode: unreachable.barcode, type: 'hold', text: 'Your hold is ready.' }))
+    // The carrier could not deliver it: a failed receipt reaches the status webhook.
+    const undeliverable = await registeredPatron(store)
+    const failed = await json(await post({ barcode: undeliverable.barcode, type: 'hold', text: 'Your hold is ready.' }))
     await app.services.outboxWorker.drain()
+    const receipt = new URLSearchParams({ messageId: 'dlr-failed-1', status: 'failed', 'err-code': '5', 'client-ref': String(failed.id) })
+    assert.equal((await fetch(`${app.url}/webhooks/sms/status?${receipt}`)).status, 200)
     const failedState = await json(await get(failed.id as number))
     assert.equal(failedState.state, 'failed')
-    assert.match(String(failedState.error), /unreachable/)
+    assert.match(String(failedState.error), /delivery failed \(err-code 5\)/)
 
     now = NIGHT
     const stopper = await registeredPatron(store)
@@ -245,14 +258,14 @@ describe('alerts API (SPEC 5, Alerts)', () => {
 
   test('API keys are stored only as SHA-256 hashes', async () => {
     const created = await app.services.apiKeys.create('another')
-    const row = await app.services.store.repos.apiKeys.findByHash(createHash('sha256').update(created.key).digest('hex'))
+    const row = apiKeyRow(app.services.store, createHash('sha256').update(created.key).digest('hex'))
     assert.equal(row?.name, 'another')
     assert.notEqual(row?.key_hash, created.key)
   })
   test('finding 9: a key\'s last use is recorded when it authenticates, at most once a minute, so a burst of alerts is not a burst of writes', async () => {
     const created = await app.services.apiKeys.create('last-use')
     const hash = createHash('sha256').update(created.key).digest('hex')
-    const lastUse = async () => (await app.services.store.repos.apiKeys.findByHash(hash))?.last_used_at
+    const lastUse = async () => apiKeyRow(app.services.store, hash)?.last_used_at
     const call = async () => {
       const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${created.key}` } })
       assert.notEqual(response.status, 401)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeConfFileAtomically } from '../../src/config/atomicWrite.js'
 import { ConfigError, checkConfigFiles, readConfig, validateConfText, type ConfigPaths } from '../../src/config/configSnapshot.js'
-import { ConfigWatcher } from '../../src/config/watcher.js'
+import { ConfigWatcher } from '../../src/config/configWatcher.js'
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { classifyInbound, normalizeSmsText, OPT_OUT_PHRASES } from '../../src/domain/keywords.js'
+import { classifyInbound, classifyInboundText, normalizeSmsText, OPT_OUT_PHRASES, SPANISH_OPT_OUT_WORDS } from '../../src/domain/keywords.js'
 
 describe('normalizeSmsText (SPEC 4.6 normalization)', () => {
   test('SPEC 4.6: text is trimmed, upper-cased, spaces collapsed and trailing punctuation dropped', () => {
@@ -60,7 +60,24 @@ describe('classifyInbound (SPEC 4.6 keywords)', () => {
     ['help me stop', 'other'],
     ['', 'other'],
     ['?!', 'other'],
-    ['Thanks!', 'other']
+    ['Thanks!', 'other'],
+    ['Parar', 'stop'],
+    ['ALTO!', 'stop'],
+    ['detener por favor', 'stop'],
+    ['Cancelar.', 'stop'],
+    ['baja', 'stop'],
+    ['PARÁR', 'stop'],
+    ['ayuda', 'help'],
+    ['Ayúda?', 'help'],
+    ['SI', 'yes'],
+    ['SÍ', 'yes'],
+    ['sí', 'yes'],
+    ['Si!', 'yes'],
+    ['si por favor', 'other'],
+    ['comenzar', 'start'],
+    ['Iniciar', 'start'],
+    ['ñ', 'other'],
+    ['por favor parar', 'other']
   ]
   for (const [text, expected] of cases) {
     test(`SPEC 4.6: ${JSON.stringify(text)} is classified as ${expected}`, () => {
@@ -79,6 +96,37 @@ describe('classifyInbound (SPEC 4.6 keywords)', () => {
   test('SPEC 4.6: opt-out wins over every other keyword in the same message ("STOP YES", "cancel help")', () => {
     assert.equal(classifyInbound('STOP YES'), 'stop')
     assert.equal(classifyInbound('cancel help'), 'stop')
+  })
+
+  test('SPEC 9: each Spanish opt-out word, in any case, with or without accents, alone or first, is an opt-out in Spanish', () => {
+    assert.deepEqual([...SPANISH_OPT_OUT_WORDS].sort(), ['ALTO', 'BAJA', 'CANCELAR', 'DETENER', 'PARAR'])
+    for (const word of SPANISH_OPT_OUT_WORDS) {
+      for (const text of [word, word.toLowerCase(), `${word}!`, `${word.toLowerCase()} gracias`, `  ${word}.  `]) {
+        assert.deepEqual(classifyInboundText(text), { keyword: 'stop', lang: 'es' }, text)
+      }
+    }
+  })
+
+  test('SPEC 9: each keyword tells its language; NO is the same word in both', () => {
+    const expected: ReadonlyArray<readonly [string, string, string | null]> = [
+      ['STOP', 'stop', 'en'], ['opt out', 'stop', 'en'], ['PARAR', 'stop', 'es'],
+      ['HELP', 'help', 'en'], ['INFO', 'help', 'en'], ['AYUDA', 'help', 'es'],
+      ['YES', 'yes', 'en'], ['SÍ', 'yes', 'es'], ['START', 'start', 'en'], ['COMENZAR', 'start', 'es'], ['INICIAR', 'start', 'es'],
+      ['NO', 'no', null], ['hola', 'other', null],
+    ]
+    for (const [text, keyword, lang] of expected) assert.deepEqual(classifyInboundText(text), { keyword, lang }, text)
+  })
+
+  test('SPEC 9 property: an opt-out word with any accents, case and trailing punctuation, followed by any words, is an opt-out', () => {
+    const accented: Record<string, string> = { A: 'AÁÀáàa', E: 'EÉÈéèe', I: 'IÍÌíìi', O: 'OÓÒóòo', U: 'UÚÙÜúùüu' }
+    const variant = (word: string) => fc.tuple(...Array.from(word).map((ch) => fc.constantFrom(...(accented[ch] ?? `${ch}${ch.toLowerCase()}`))))
+      .map((chars) => chars.join(''))
+    const word = fc.constantFrom(...SPANISH_OPT_OUT_WORDS, ...OPT_OUT_PHRASES.filter((p) => !p.includes(' '))).chain(variant)
+    const tail = fc.string({ unit: fc.constantFrom(...'.!?,… '), maxLength: 4 })
+    const rest = fc.array(fc.string({ unit: fc.constantFrom(...'abcxyzñáé'), minLength: 1, maxLength: 6 }), { maxLength: 3 })
+    fc.assert(fc.property(word, tail, rest, (w, t, words) => {
+      assert.equal(classifyInbound([`${w}${t}`, ...words].join(' ')), 'stop')
+    }), { numRuns: 2_000 })
   })
 
   test('SPEC 4.6 property: classifyInbound never throws and answers a known keyword', () => {

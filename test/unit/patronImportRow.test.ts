@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { checkImportRow, type ImportFields } from '../../src/services/patronImport.js'
+import { checkImportRow, type ImportFields } from '../../src/services/patronImportRow.js'
 
 const row = (fields: Partial<ImportFields>): ImportFields => ({ barcode: '21000000000099', name: 'Ada', pin: '', email: '', mobile: '', ...fields })
 

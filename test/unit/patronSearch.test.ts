@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { searchCriteria } from '../../src/services/patronSearch.js'
+import { searchCriteria } from '../../src/services/patronSearchService.js'
 
 describe('staff search criteria (SPEC 6: punctuation and spacing ignored)', () => {
   test('letters make a name search (with an exact barcode); digits make a barcode-prefix and number search', () => {

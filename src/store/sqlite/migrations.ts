@@ -217,4 +217,17 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_ms);
 `,
   },
+  {
+    version: 8,
+    name: 'languages',
+    sql: `
+-- Spanish (SPEC 9). A patron's language is set when they opt in from a page in that language or
+-- choose one while logged in; NULL means never chosen (pages then follow the browser, SMS go
+-- out in English). Each consent event keeps the language of the texts and terms it is about,
+-- and each queued SMS the language it is written in (an alert's as the ILS gave it).
+ALTER TABLE patrons ADD COLUMN lang TEXT CHECK (lang IN ('en', 'es'));
+ALTER TABLE consent_events ADD COLUMN lang TEXT CHECK (lang IN ('en', 'es'));
+ALTER TABLE outbox ADD COLUMN lang TEXT CHECK (lang IN ('en', 'es'));
+`,
+  },
 ]

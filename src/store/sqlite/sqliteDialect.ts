@@ -11,7 +11,7 @@ import {
 } from 'kysely'
 import type { Statement } from 'better-sqlite3'
 import type { WriteHealth } from '../errors.js'
-import { registerDirectRunner } from '../prepared.js'
+import { registerDirectRunner } from '../preparedQuery.js'
 import { ConnectionLock } from './connectionLock.js'
 import type { SqliteDatabase } from './openSqlite.js'
 

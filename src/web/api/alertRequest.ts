@@ -1,4 +1,5 @@
 import { ALERT_TYPES, type AlertRequest, type AlertType } from '../../services/alertService.js'
+import { isLang, LANGS } from '../../domain/language.js'
 import type { Result } from '../../domain/result.js'
 import { smsSegments } from '../../domain/smsLength.js'
 
@@ -12,7 +13,7 @@ export function parseAlertRequest(body: unknown): Result<AlertRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, error: 'Send a JSON object: {"barcode": "...", "type": "hold", "text": "..."}.' }
   }
-  const { barcode, type, text } = body as Record<string, unknown>
+  const { barcode, type, text, lang } = body as Record<string, unknown>
   const barcodeText = typeof barcode === 'string' ? barcode.trim() : ''
   const alertType = ALERT_TYPES.find((known) => known === type)
   const alertText = typeof text === 'string' ? text.trim() : ''
@@ -25,6 +26,8 @@ export function parseAlertRequest(body: unknown): Result<AlertRequest> {
     const segments = smsSegments(alertText).segments
     if (segments > MAX_ALERT_SEGMENTS) problems.push(`text would take ${segments} SMS segments; at most ${MAX_ALERT_SEGMENTS} are allowed`)
   }
+  // SPEC 9: the language the ILS wrote the text in; without it, the patron's. The text is sent as given.
+  if (lang !== undefined && !isLang(lang)) problems.push(`lang must be one of ${LANGS.join(', ')}, or left out for the patron's language`)
   if (problems.length > 0 || !alertType) return { ok: false, error: `${problems.join('; ')}.` }
-  return { ok: true, value: { barcode: barcodeText, type: alertType, text: alertText } }
+  return { ok: true, value: { barcode: barcodeText, type: alertType, text: alertText, ...(isLang(lang) ? { lang } : {}) } }
 }

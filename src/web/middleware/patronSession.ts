@@ -1,4 +1,5 @@
 import type { Request } from 'express'
+import type { Lang } from '../../domain/language.js'
 import { startSession } from './sessionLifecycle.js'
 
 /** The logged-in patron's id, or null. A staff session is never a patron session. */
@@ -7,6 +8,10 @@ export function currentPatron(req: Request): number | null {
   return typeof patronId === 'number' && staffUser === undefined ? patronId : null
 }
 
-export function startPatronSession(req: Request, patronId: number): Promise<void> {
-  return startSession(req, (session) => { session.patronId = patronId })
+/** The patron's stored language goes with the session: it decides the page language (SPEC 9). */
+export function startPatronSession(req: Request, patronId: number, lang: Lang | null): Promise<void> {
+  return startSession(req, (session) => {
+    session.patronId = patronId
+    session.patronLang = lang
+  })
 }

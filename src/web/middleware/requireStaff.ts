@@ -24,7 +24,7 @@ export const requireStaff: RequestHandler = (req, res, next) => {
     return next()
   }
   if (req.session.patronId !== undefined) {
-    forbidden(res, 'staffOnly')
+    forbidden(req, res, 'staffOnly')
     return
   }
   res.redirect(303, paths.staff.login)

@@ -27,6 +27,6 @@ export function setUpCsrf(): RequestHandler {
     res.locals.csrfToken = () => sessionToken(req)
     if (SAFE_METHODS.has(req.method)) return next()
     if (matches(bodyField(req.body, '_csrf'), req.session.csrfToken)) return next()
-    forbidden(res, 'formExpired')
+    forbidden(req, res, 'formExpired')
   }
 }

@@ -1,7 +1,7 @@
 import session from 'express-session'
 import type { RequestHandler } from 'express'
 import type { SessionRepository } from '../../store/sessionRepository.js'
-import { DatabaseSessionStore } from './sessionStore.js'
+import { DatabaseSessionStore } from './databaseSessionStore.js'
 
 export const SESSION_COOKIE = 'webpac.sid'
 /** Production's name: the browser then takes the cookie only if Secure, with Path=/ and no Domain. */
@@ -15,7 +15,7 @@ export function sessionCookieName(secure: boolean): string {
  * express-session (SPEC 1's stack) over the portal's database:
  * - no session until something is stored in it (a page renders a form: its CSRF token);
  * - a page view writes nothing unless the session changed, or its idle end is due to move;
- * - an hour at most, 20 minutes idle (sessionStore.ts);
+ * - an hour at most, 20 minutes idle (databaseSessionStore.ts);
  * - in production the cookie is Secure, so over plain HTTP no session is made at all;
  * - the write reaches the database before the response ends, so the next request finds it;
  * - several secrets rotate: the first signs, every one verifies.

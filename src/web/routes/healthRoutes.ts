@@ -1,4 +1,5 @@
 import { Router } from 'express'
+import { CONF_KINDS } from '../../config/configSnapshot.js'
 import type { Services } from '../../services/index.js'
 import { paths } from '../paths.js'
 
@@ -20,9 +21,8 @@ export function healthRoutes({ store, config, gateway }: Pick<Services, 'store' 
     }
     const files = config.files()
     const configState = {
-      ok: files.messagesConf.errors.length === 0 && files.webOptions.errors.length === 0,
-      messagesConf: { errors: files.messagesConf.errors.length, lastGoodAt: files.messagesConf.lastGoodAt },
-      webOptions: { errors: files.webOptions.errors.length, lastGoodAt: files.webOptions.lastGoodAt },
+      ok: CONF_KINDS.every((kind) => files[kind].errors.length === 0),
+      ...Object.fromEntries(CONF_KINDS.map((kind) => [kind, { errors: files[kind].errors.length, lastGoodAt: files[kind].lastGoodAt }])),
     }
     const sms = gateway.health()
     const ok = database.ok && sms.ok

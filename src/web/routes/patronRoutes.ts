@@ -1,8 +1,9 @@
 import { Router, type NextFunction, type Request, type Response } from 'express'
+import { localized } from '../../config/configSnapshot.js'
 import type { Services } from '../../services/index.js'
 import { forbidden } from '../forbidden.js'
 import { bodyField, emptyFieldErrors, idParam } from '../forms.js'
-import type { ModpinfoForm } from '../../services/optInForm.js'
+import type { ModpinfoForm, WebOrigin } from '../../services/optInForm.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
 import type { Pages } from '../pages.js'
@@ -26,8 +27,9 @@ function readModpinfoForm(body: unknown, mobileOffered: boolean): ModpinfoForm {
   }
 }
 
-function webSource(req: Request): { ip: string | null; userAgent: string | null } {
-  return { ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, MAX_USER_AGENT) ?? null }
+// The page's language goes with the submission: an opt-in from a Spanish page is a Spanish opt-in (SPEC 9).
+function webSource(req: Request, res: Response): WebOrigin {
+  return { ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, MAX_USER_AGENT) ?? null, lang: res.locals.page.lang }
 }
 
 // SPEC 3: a patron page for another patron's id answers 403; without a login, the login page.
@@ -36,7 +38,7 @@ function ownPatronOnly(req: Request, res: Response, next: NextFunction): void {
   if (id === null) return next('route')
   const patronId = currentPatron(req)
   if (patronId === null) return res.redirect(303, paths.patron.login)
-  if (id !== patronId) return forbidden(res, 'notYourAccount')
+  if (id !== patronId) return forbidden(req, res, 'notYourAccount')
   res.locals.patronId = patronId
   next()
 }
@@ -50,7 +52,7 @@ export function patronRoutes(
   router.use((req, res, next) => {
     const patronId = currentPatron(req)
     if (patronId !== null) {
-      res.locals.nav = patronNav(patronId, req.path)
+      res.locals.nav = patronNav(patronId, req.path, res.locals.page)
       res.locals.logout = { action: paths.patron.logout }
     }
     next()
@@ -64,28 +66,29 @@ export function patronRoutes(
   router.get(paths.patron.login, (req, res) => {
     const patronId = currentPatron(req)
     if (patronId !== null) return res.redirect(patronTopPath(patronId))
-    const notice = req.query.loggedout === '1' ? 'You have logged out.' : null
-    res.render('pages/login', loginPage({ notice }))
+    const { page } = res.locals
+    const notice = req.query.loggedout === '1' ? page.t('login.loggedOut') : null
+    res.render('pages/login', loginPage(page, { notice }))
   })
 
   router.post(paths.patron.login, async (req, res) => {
     const code = bodyField(req.body, 'code').trim()
     const pin = bodyField(req.body, 'pin')
+    const { page } = res.locals
     const missing = emptyFieldErrors([
-      { field: 'code', value: code, message: 'Enter your library card number.' },
-      { field: 'pin', value: pin, message: 'Enter your PIN.' },
+      { field: 'code', value: code, message: page.t('login.missingCode') },
+      { field: 'pin', value: pin, message: page.t('login.missingPin') },
     ])
-    if (missing.length > 0) return res.status(400).render('pages/login', loginPage({ code, errors: missing }))
+    if (missing.length > 0) return res.status(400).render('pages/login', loginPage(page, { code, errors: missing }))
 
     const result = await patronAuth.login(code, pin, req.ip ?? 'unknown')
     if (result.kind === 'throttled') {
-      return res.status(429).render('pages/login', loginPage({ code, errors: [{ field: 'code', message: 'Too many attempts, try again later.' }] }))
+      return res.status(429).render('pages/login', loginPage(page, { code, errors: [{ field: 'code', message: page.t('login.throttled') }] }))
     }
     if (result.kind === 'wrong') {
-      const message = 'The library card number or PIN is not right. Check both and try again.'
-      return res.status(401).render('pages/login', loginPage({ code, errors: [{ field: 'code', message }] }))
+      return res.status(401).render('pages/login', loginPage(page, { code, errors: [{ field: 'code', message: page.t('login.wrong') }] }))
     }
-    await startPatronSession(req, result.patronId)
+    await startPatronSession(req, result.patronId, result.lang)
     res.redirect(303, patronTopPath(result.patronId))
   })
 
@@ -101,31 +104,33 @@ export function patronRoutes(
   })
 
   router.get(paths.patron.top, ownPatronOnly, async (_req, res) => {
+    const { page } = res.locals
     const view = await patronSmsView.read(res.locals.patronId)
-    pages.send(res, 'pages/top', topPage(view, config.current()))
+    pages.send(res, 'pages/top', topPage(view, localized(config.current(), page.lang), page))
   })
 
   router.get(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
     const view = await patronSmsView.read(res.locals.patronId)
     const updated = takeFlash(req) === UPDATED
-    pages.send(res, 'pages/modpinfo', modpinfoPage(view, config.current(), { updated }))
+    const { page } = res.locals
+    pages.send(res, 'pages/modpinfo', modpinfoPage(view, localized(config.current(), page.lang), page, { updated }))
   })
 
   router.post(paths.patron.modpinfo, ownPatronOnly, async (req, res) => {
-    const { patronId } = res.locals
-    const current = config.current()
+    const { patronId, page } = res.locals
+    const current = localized(config.current(), page.lang)
     const form = readModpinfoForm(req.body, current.webOptions.mobileFieldOffered)
-    const result = await optInForm.submit(patronId, form, webSource(req))
+    const result = await optInForm.submit(patronId, form, webSource(req, res))
     switch (result.kind) {
       case 'saved':
         req.session.flash = UPDATED
         return res.redirect(303, modpinfoPath(patronId))
       case 'confirm':
-        return pages.send(res, 'pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions))
+        return pages.send(res, 'pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions, page))
       case 'invalid': {
         const view = await patronSmsView.read(patronId)
         const values = submittedValues(form, storedValues(view))
-        return pages.send(res, 'pages/modpinfo', modpinfoPage(view, current, { form: values, errors: result.errors }), 422)
+        return pages.send(res, 'pages/modpinfo', modpinfoPage(view, current, page, { form: values, errors: result.errors }), 422)
       }
     }
   })

@@ -76,7 +76,7 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     const from = e164Param(bodyField(req.body, 'to'))
     const text = bodyField(req.body, 'text').trim()
     if (!from) {
-      res.status(400).render('pages/error', errorPage('No phone selected', 'Open a simulated phone before sending a reply.'))
+      res.status(400).render('pages/error', errorPage(res.locals.page, 'No phone selected', 'Open a simulated phone before sending a reply.'))
       return
     }
     if (text === '' || text.length > MAX_REPLY_LENGTH) {

@@ -1,11 +1,14 @@
 import type { WebOptions } from '../../config/webOptions.js'
 import type { ModpinfoForm } from '../../services/optInForm.js'
+import type { PageLanguage } from '../i18n/index.js'
 import { modpinfoPath } from '../paths.js'
 
 export interface ConfirmPage {
   title: string
   heading: string
+  /** The library's own warning, from webpub.def or webpub.es.def. */
   warning: string
+  text: Record<'explain' | 'confirm' | 'cancel', string>
   action: string
   cancelHref: string
   /** What is about to change, in the patron's words; null when the warning says it all. */
@@ -15,7 +18,13 @@ export interface ConfirmPage {
 }
 
 // SPEC 3 without JavaScript: the same warning as the confirm() dialog, as a page of its own.
-export function confirmPage(patronId: number, form: ModpinfoForm, confirm: 'optout' | 'phone', webOptions: WebOptions): ConfirmPage {
+export function confirmPage(
+  patronId: number,
+  form: ModpinfoForm,
+  confirm: 'optout' | 'phone',
+  webOptions: WebOptions,
+  { t }: PageLanguage,
+): ConfirmPage {
   const hidden = [
     { name: 'email', value: form.email },
     { name: 'tele1', value: form.tele1 },
@@ -25,12 +34,13 @@ export function confirmPage(patronId: number, form: ModpinfoForm, confirm: 'opto
   ]
   const newNumber = form.mobile?.trim() ?? ''
   return {
-    title: confirm === 'optout' ? 'Confirm: stop SMS alerts' : 'Confirm: change your mobile number',
-    heading: confirm === 'optout' ? 'Stop SMS alerts?' : 'Change your mobile number?',
+    title: t(confirm === 'optout' ? 'confirm.optoutTitle' : 'confirm.phoneTitle'),
+    heading: t(confirm === 'optout' ? 'confirm.optoutHeading' : 'confirm.phoneHeading'),
     warning: confirm === 'optout' ? webOptions.optOutWarn : webOptions.phoneWarn,
+    text: { explain: t('confirm.explain'), confirm: t('confirm.confirm'), cancel: t('confirm.cancel') },
     action: modpinfoPath(patronId),
     cancelHref: modpinfoPath(patronId),
-    detail: confirm === 'phone' && newNumber !== '' ? `New mobile number: ${newNumber}` : null,
+    detail: confirm === 'phone' && newNumber !== '' ? t('confirm.newNumber', { number: newNumber }) : null,
     hidden,
   }
 }

@@ -4,23 +4,26 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>()
 
 // Patrons read times in the library's own zone (SMS_TIMEZONE), with the zone named, so an
 // entry made at 11 pm is not shown as the next day.
-export function formatDateTime(iso: string, timeZone: string): string {
-  const { date, time } = formatDateAndTime(iso, timeZone)
+export function formatDateTime(iso: string, timeZone: string, locale = 'en-US'): string {
+  const { date, time } = formatDateAndTime(iso, timeZone, locale)
   return `${date}, ${time}`
 }
 
-/** The date and the time apart, for a narrow table column: "Nov 28, 2026" and "3:04 PM EST". */
-export function formatDateAndTime(iso: string, timeZone: string): { date: string; time: string } {
+/**
+ * The date and the time apart, for a narrow table column: "Nov 28, 2026" and "3:04 PM EST", or
+ * in Spanish (es-US) "28 nov 2026" and "3:04 p.m. EST" (SPEC 9: dates in the page's language).
+ */
+export function formatDateAndTime(iso: string, timeZone: string, locale = 'en-US'): { date: string; time: string } {
   const when = new Date(iso)
   if (Number.isNaN(when.getTime())) return { date: iso, time: '' }
-  return { date: formatter(timeZone, 'date').format(when), time: formatter(timeZone, 'time').format(when) }
+  return { date: formatter(timeZone, 'date', locale).format(when), time: formatter(timeZone, 'time', locale).format(when) }
 }
 
-function formatter(timeZone: string, part: 'date' | 'time'): Intl.DateTimeFormat {
-  const key = `${part} ${timeZone}`
+function formatter(timeZone: string, part: 'date' | 'time', locale: string): Intl.DateTimeFormat {
+  const key = `${part} ${timeZone} ${locale}`
   let format = dateFormats.get(key)
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', part === 'date'
+    format = new Intl.DateTimeFormat(locale, part === 'date'
       ? { timeZone, year: 'numeric', month: 'short', day: 'numeric' }
       : { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
     dateFormats.set(key, format)

@@ -1,11 +1,11 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
-import { perSnapshot } from '../../config/perSnapshot.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 import { digitsOf } from '../../domain/phone.js'
 import type { FieldError, ModpinfoForm } from '../../services/optInForm.js'
 import type { PatronSms } from '../../services/patronSmsView.js'
 import { termsText } from '../../services/smsTexts.js'
 import { fieldErrorMap } from '../forms.js'
+import type { PageLanguage } from '../i18n/index.js'
 import { modpinfoPath, patronTopPath } from '../paths.js'
 import { patronHistoryRows, type HistoryRow } from './consentHistory.js'
 import { formatPhone } from './format.js'
@@ -13,8 +13,17 @@ import { statusView, type StatusView } from './smsStatus.js'
 
 interface FormValues { email: string; tele1: string; mobile: string; optin: boolean }
 
+type ModpinfoText = Record<
+  | 'heading' | 'updated' | 'statusHeading' | 'contactHeading' | 'email' | 'tele1' | 'smsLegend' | 'mobile' | 'optin' | 'submit'
+  | 'historyHeading' | 'historyEmpty' | 'historyCaption' | 'when' | 'what' | 'how' | 'statusPrefix',
+  string
+>
+
 export interface ModpinfoPage {
   title: string
+  text: ModpinfoText
+  /** "for +1 201 555 0123" beside the status; null when no number is registered. */
+  forNumber: string | null
   action: string
   topHref: string
   patronName: string
@@ -37,20 +46,28 @@ export interface ModpinfoPage {
   history: readonly HistoryRow[]
 }
 
-const STATUS_HELP: Record<SmsStatus, string> = {
-  not_opted_in: 'Enter your mobile number and check Opt In to get library alerts by text.',
-  pending_optin: 'We texted you an invitation. Reply YES to it to start your alerts.',
-  opted_in: 'You get library alerts by text. To stop them, uncheck Opt In and submit, or text STOP.',
-  rejected: 'Your SMS alerts were not started. To try again, check Opt In and submit.',
-  pending_optout: 'We are stopping your alerts. You will get one last text to confirm it.',
+const TEXT_KEYS: readonly (keyof ModpinfoText)[] = [
+  'updated', 'statusHeading', 'contactHeading', 'email', 'tele1', 'smsLegend', 'mobile', 'optin', 'submit',
+  'historyHeading', 'historyEmpty', 'historyCaption', 'when', 'what', 'how', 'statusPrefix',
+]
+const regionNames = new Map<string, Intl.DisplayNames>()
+
+// The country in the page's language: "United States" or "Estados Unidos".
+function mobileHint(country: string, { t, lang }: PageLanguage): string {
+  let names = regionNames.get(lang)
+  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region' })))
+  return t('modpinfo.mobileHint', { country: names.of(country) ?? country })
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+function pageText({ t }: PageLanguage): ModpinfoText {
+  const text = { heading: t('modpinfo.title') } as ModpinfoText
+  for (const key of TEXT_KEYS) text[key] = t(`modpinfo.${key}`)
+  return text
+}
 
-const mobileHint = perSnapshot(({ webOptions: { country } }) => {
-  const name = regionNames.of(country) ?? country
-  return `For SMS alerts. If it is not a ${name} number, start with + and the country code.`
-})
+function statusHelp(status: SmsStatus, { t }: PageLanguage): string {
+  return t(`modpinfo.statusHelp.${status}`)
+}
 
 /** The record as stored: what the form shows before the patron types anything. */
 export function storedValues(view: PatronSms): FormValues {
@@ -62,26 +79,33 @@ export function submittedValues(form: ModpinfoForm, stored: FormValues): FormVal
   return { email: form.email, tele1: form.tele1, mobile: form.mobile ?? stored.mobile, optin: form.optin }
 }
 
+/** `config` as localized for the page's language (SPEC 9): the library's texts in that language. */
 export function modpinfoPage(
   view: PatronSms,
   config: ConfigSnapshot,
+  page: PageLanguage,
   options: { form?: FormValues; errors?: FieldError[]; updated?: boolean } = {},
 ): ModpinfoPage {
   const errors = options.errors ?? []
   const updated = options.updated === true && errors.length === 0
   const { messages, webOptions } = config
+  const { t } = page
+  const heading = t('modpinfo.title')
+  const registeredNumber = view.registeredNumber ? formatPhone(view.registeredNumber) : null
   return {
     // The title is the first thing a screen reader says on arrival: it carries the outcome too.
-    title: errors.length > 0 ? 'Error: Modify Personal Information' : updated ? 'Updated: Modify Personal Information' : 'Modify Personal Information',
+    title: errors.length > 0 ? t('titles.error', { title: heading }) : updated ? t('titles.updated', { title: heading }) : heading,
+    text: pageText(page),
+    forNumber: registeredNumber ? t('modpinfo.forNumber', { number: registeredNumber }) : null,
     action: modpinfoPath(view.patron.id),
     topHref: patronTopPath(view.patron.id),
     patronName: view.patron.name,
     form: options.form ?? storedValues(view),
     mobileOffered: webOptions.mobileFieldOffered,
     status: statusView(messages, view.status),
-    statusHelp: STATUS_HELP[view.status],
-    mobileHint: mobileHint(config),
-    registeredNumber: view.registeredNumber ? formatPhone(view.registeredNumber) : null,
+    statusHelp: statusHelp(view.status, page),
+    mobileHint: mobileHint(webOptions.country, page),
+    registeredNumber,
     registeredDigits: view.registeredNumber ? digitsOf(view.registeredNumber) : '',
     terms: termsText(config),
     optOutWarn: webOptions.optOutWarn,
@@ -90,6 +114,6 @@ export function modpinfoPage(
     fieldErrors: fieldErrorMap(errors),
     updated,
     autoOptOut: view.autoOptedOut ? messages.SMS_ERR_AUTO_OPTOUT : null,
-    history: patronHistoryRows(view.patron.id, view.history, config),
+    history: patronHistoryRows(view.patron.id, view.history, config, page),
   }
 }

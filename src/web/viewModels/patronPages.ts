@@ -1,4 +1,5 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
+import type { PageLanguage } from '../i18n/index.js'
 import type { PatronSms } from '../../services/patronSmsView.js'
 import { fieldErrorMap, type FieldError } from '../forms.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
@@ -7,6 +8,7 @@ import { statusView, type StatusView } from './smsStatus.js'
 
 interface LoginPage {
   title: string
+  text: Record<'heading' | 'intro' | 'codeLabel' | 'codeHint' | 'pinLabel' | 'submit', string>
   action: string
   code: string
   errors: FieldError[]
@@ -14,10 +16,19 @@ interface LoginPage {
   notice: string | null
 }
 
-export function loginPage(options: { code?: string; errors?: FieldError[]; notice?: string | null } = {}): LoginPage {
+export function loginPage({ t }: PageLanguage, options: { code?: string; errors?: FieldError[]; notice?: string | null } = {}): LoginPage {
   const errors = options.errors ?? []
+  const title = t('login.title')
   return {
-    title: errors.length > 0 ? 'Error: Log in' : 'Log in',
+    title: errors.length > 0 ? t('titles.error', { title }) : title,
+    text: {
+      heading: t('login.heading'),
+      intro: t('login.intro'),
+      codeLabel: t('login.codeLabel'),
+      codeHint: t('login.codeHint'),
+      pinLabel: t('login.pinLabel'),
+      submit: t('login.submit'),
+    },
     action: paths.patron.login,
     code: options.code ?? '',
     errors,
@@ -28,15 +39,18 @@ export function loginPage(options: { code?: string; errors?: FieldError[]; notic
 
 export interface TopPage {
   title: string
+  text: Record<'name' | 'barcode' | 'sms' | 'modpinfo', string>
   name: string
   barcode: string
   status: StatusView
   modpinfoHref: string
 }
 
-export function topPage(view: PatronSms, config: ConfigSnapshot): TopPage {
+/** `config` as localized for the page's language, so the status reads in it too. */
+export function topPage(view: PatronSms, config: ConfigSnapshot, { t }: PageLanguage): TopPage {
   return {
-    title: 'Your account',
+    title: t('top.title'),
+    text: { name: t('top.name'), barcode: t('top.barcode'), sms: t('top.sms'), modpinfo: t('top.modpinfo') },
     name: view.patron.name,
     barcode: view.patron.barcode,
     status: statusView(config.messages, view.status),
@@ -44,9 +58,9 @@ export function topPage(view: PatronSms, config: ConfigSnapshot): TopPage {
   }
 }
 
-export function patronNav(patronId: number, path: string): NavLink[] {
+export function patronNav(patronId: number, path: string, { t }: PageLanguage): NavLink[] {
   return [
-    { href: patronTopPath(patronId), text: 'Your account' },
-    { href: modpinfoPath(patronId), text: 'Modify Personal Information' },
+    { href: patronTopPath(patronId), text: t('nav.top') },
+    { href: modpinfoPath(patronId), text: t('nav.modpinfo') },
   ].map((link) => ({ ...link, current: link.href === path }))
 }

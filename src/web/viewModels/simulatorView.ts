@@ -4,9 +4,9 @@ import { fieldErrorMap, type FieldError } from '../forms.js'
 import { paths, simulatorMessagesPath, simulatorPhonePath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
 
-export interface PhoneSummary { e164: string; display: string; href: string; count: number; last: string; current: boolean }
+interface PhoneSummary { e164: string; display: string; href: string; count: number; last: string; current: boolean }
 
-export interface MessageView {
+interface MessageView {
   direction: SimulatedMessage['direction']
   /** Said before the text, so a screen reader user knows who wrote it. */
   who: string
@@ -15,7 +15,7 @@ export interface MessageView {
   when: string
 }
 
-export interface SimulatorPage {
+interface SimulatorPage {
   title: string
   phones: PhoneSummary[]
   openAction: string
@@ -89,7 +89,7 @@ export function simulatorPage(
   }
 }
 
-export function messageView(message: SimulatedMessage, timeZone: string): MessageView {
+function messageView(message: SimulatedMessage, timeZone: string): MessageView {
   return {
     direction: message.direction,
     who: message.direction === 'outbound' ? `Received from ${message.from}` : `Sent to ${message.to}`,

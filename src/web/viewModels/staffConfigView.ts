@@ -1,9 +1,9 @@
 import type { ConfProblem } from '../../config/confFile.js'
-import type { ConfFileName, ConfFileView } from '../../services/staffConfig.js'
+import type { ConfFileName, ConfFileView } from '../../services/configEditorService.js'
 import { configFilePath, paths } from '../paths.js'
 import { formatDateTime } from './format.js'
 
-export interface ConfFileSummary {
+interface ConfFileSummary {
   name: ConfFileName
   path: string
   valid: boolean
@@ -13,13 +13,13 @@ export interface ConfFileSummary {
   editHref: string
 }
 
-export interface ConfigOverviewPage {
+interface ConfigOverviewPage {
   title: string
   notice: string | null
   files: ConfFileSummary[]
 }
 
-export interface ConfigEditorPage {
+interface ConfigEditorPage {
   title: string
   /** Back to the overview, and where Cancel leads. */
   configHref: string
@@ -34,9 +34,9 @@ export interface ConfigEditorPage {
   warnings: string[]
 }
 
-export const CONFIG_TEXT_ID = 'config-text'
+const CONFIG_TEXT_ID = 'config-text'
 
-export function problemText(problem: ConfProblem): string {
+function problemText(problem: ConfProblem): string {
   return problem.line > 0 ? `Line ${problem.line}: ${problem.message}` : problem.message
 }
 

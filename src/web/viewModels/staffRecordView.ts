@@ -1,12 +1,12 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
 import { alertState } from '../../services/alertService.js'
-import type { StaffPatronRecord } from '../../services/staffConsole.js'
+import type { StaffPatronRecord } from '../../services/staffConsoleService.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../../store/schema.js'
 import { paths, staffDeleteMobilePath, staffDeletePatronPath, staffRecordPath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
-export interface StaffHistoryRow {
+interface StaffHistoryRow {
   at: string
   when: string
   number: string
@@ -18,7 +18,7 @@ export interface StaffHistoryRow {
   terms: string
 }
 
-export interface StaffMessageRow {
+interface StaffMessageRow {
   at: string
   when: string
   kind: string
@@ -31,7 +31,7 @@ export interface StaffMessageRow {
   error: string
 }
 
-export interface RecordPage {
+interface RecordPage {
   title: string
   notice: string | null
   searchHref: string
@@ -57,7 +57,7 @@ function who(event: ConsentEvent): string {
   }
 }
 
-export function staffHistoryRows(events: readonly ConsentEvent[], config: ConfigSnapshot): StaffHistoryRow[] {
+function staffHistoryRows(events: readonly ConsentEvent[], config: ConfigSnapshot): StaffHistoryRow[] {
   const { messages, webOptions } = config
   return events.map((event) => ({
     at: event.at,
@@ -97,6 +97,8 @@ function fields(patron: Patron, config: ConfigSnapshot): { label: string; value:
     { label: 'Email', value: patron.email || '—' },
     { label: 'Telephone', value: patron.tele1 || '—' },
     { label: 'MOBILE PH', value: patron.mobile || '—' },
+    // SPEC 9: the language the patron's SMS go out in; staff read it in English.
+    { label: 'Language', value: patron.lang === 'es' ? 'Spanish' : patron.lang === 'en' ? 'English' : 'English (not chosen)' },
     { label: 'PIN', value: patron.pin_hash ? 'Set' : 'Not set: this patron cannot log in' },
     { label: 'Record created', value: formatDateTime(patron.created_at, zone) },
     { label: 'Record updated', value: formatDateTime(patron.updated_at, zone) },

@@ -1,10 +1,10 @@
 import type { Messages } from '../../config/messages.js'
-import type { SearchPage } from '../../services/patronSearch.js'
+import type { SearchPage } from '../../services/patronSearchService.js'
 import { paths, staffHistoryPath, staffRecordPath, staffSearchPath } from '../paths.js'
 import { formatPhone } from './format.js'
 import { statusView, type StatusView } from './smsStatus.js'
 
-export interface SearchResultRow {
+interface SearchResultRow {
   href: string
   barcode: string
   name: string
@@ -13,7 +13,7 @@ export interface SearchResultRow {
   status: StatusView
 }
 
-export interface SearchView {
+interface SearchView {
   title: string
   action: string
   query: string

@@ -1,6 +1,6 @@
 import express, { Router, type RequestHandler } from 'express'
 import type { Services } from '../../../services/index.js'
-import { isConfFileName, type ConfFileName } from '../../../services/staffConfig.js'
+import { isConfFileName, type ConfFileName } from '../../../services/configEditorService.js'
 import { bodyField } from '../../forms.js'
 import { requireStaff } from '../../middleware/requireStaff.js'
 import { takeFlash } from '../../middleware/sessionLifecycle.js'

@@ -2,13 +2,18 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { ConfProblem } from '../config/confFile.js'
 import { writeConfFileAtomically } from '../config/atomicWrite.js'
-import { validateConfText, type ConfigPaths, type ConfKind } from '../config/configSnapshot.js'
-import type { ConfigWatcher } from '../config/watcher.js'
+import { allConfigPaths, validateConfText, type ConfigPaths, type ConfKind } from '../config/configSnapshot.js'
+import type { ConfigWatcher } from '../config/configWatcher.js'
 
-const CONF_FILE_NAMES = ['messages.conf', 'webpub.def'] as const
+const CONF_FILE_NAMES = ['messages.conf', 'webpub.def', 'messages.es.conf', 'webpub.es.def'] as const
 export type ConfFileName = (typeof CONF_FILE_NAMES)[number]
 
-const KINDS: Record<ConfFileName, ConfKind> = { 'messages.conf': 'messagesConf', 'webpub.def': 'webOptions' }
+const KINDS: Record<ConfFileName, ConfKind> = {
+  'messages.conf': 'messagesConf',
+  'webpub.def': 'webOptions',
+  'messages.es.conf': 'messagesConfEs',
+  'webpub.es.def': 'webOptionsEs',
+}
 
 export function isConfFileName(name: string): name is ConfFileName {
   return (CONF_FILE_NAMES as readonly string[]).includes(name)
@@ -35,10 +40,14 @@ type ConfSave =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-// The configuration page of the staff console (SPEC 2, 6): the two files as they are, and an
+// The configuration page of the staff console (SPEC 2, 6, 9): the four files as they are, and an
 // edit that is validated before it is written, written atomically, and applied at once.
 export class ConfigEditorService {
-  constructor(private readonly deps: { paths: ConfigPaths; watcher: ConfigWatcher }) {}
+  private readonly paths: Required<ConfigPaths>
+
+  constructor(private readonly deps: { paths: ConfigPaths; watcher: ConfigWatcher }) {
+    this.paths = allConfigPaths(deps.paths)
+  }
 
   files(): ConfFileView[] {
     return CONF_FILE_NAMES.map((name) => this.file(name))
@@ -46,7 +55,7 @@ export class ConfigEditorService {
 
   file(name: ConfFileName): ConfFileView {
     const kind = KINDS[name]
-    const path = this.deps.paths[kind]
+    const path = this.paths[kind]
     const state = this.deps.watcher.files()[kind]
     const read = readText(path)
     const errors = read.undecodable
@@ -57,7 +66,7 @@ export class ConfigEditorService {
 
   save(name: ConfFileName, submitted: string, baseVersion: string): ConfSave {
     const kind = KINDS[name]
-    const path = this.deps.paths[kind]
+    const path = this.paths[kind]
     const current = readText(path)
     if (current.version !== baseVersion) return { kind: 'conflict' }
     const text = withLineEndingsOf(current, submitted)

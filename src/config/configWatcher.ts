@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs'
 import { formatProblem } from './confFile.js'
+import { DEFAULT_WEB_TEXTS } from './languageFiles.js'
+import { DEFAULT_MESSAGES_BY_LANG } from './messages.js'
 import {
+  allConfigPaths,
+  allErrors,
   CONF_KINDS,
+  snapshotOf,
   ConfigError,
   errorText,
   isErrno,
@@ -15,39 +20,35 @@ import {
   type Views,
 } from './configSnapshot.js'
 
-export interface ConfigLog {
+interface ConfigLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
   error(obj: object, msg: string): void
 }
 
-/** Polls both files and applies a good edit; a broken or missing file keeps the last good version in force. */
+/** Polls every file (the English two and their Spanish twins) and applies a good edit; a broken or missing file keeps the last good version in force. */
 export class ConfigWatcher {
   private snapshot: ConfigSnapshot | null = null
   private states: ConfigFileStates
-  private readonly seen: Record<ConfKind, string | null> = { messagesConf: null, webOptions: null }
-  private readonly pending: Record<ConfKind, string | null> = { messagesConf: null, webOptions: null }
+  private readonly seen = byKind<string | null>(() => null)
+  private readonly pending = byKind<string | null>(() => null)
+  private readonly paths: Required<ConfigPaths>
   private timer: NodeJS.Timeout | null = null
 
   constructor(
-    private readonly paths: ConfigPaths,
+    paths: ConfigPaths,
     private readonly log: ConfigLog,
     private readonly pollMs = 500,
   ) {
-    this.states = {
-      messagesConf: emptyState(paths.messagesConf),
-      webOptions: emptyState(paths.webOptions),
-    }
+    this.paths = allConfigPaths(paths)
+    this.states = byKind((kind) => emptyState(this.paths[kind]))
   }
 
   load(): void {
-    const signatures = {
-      messagesConf: signature(this.paths.messagesConf),
-      webOptions: signature(this.paths.webOptions),
-    }
+    const signatures = byKind((kind) => signature(this.paths[kind]))
     const { snapshot, files } = readConfig(this.paths)
     this.states = files
-    if (!snapshot) throw new ConfigError([...files.messagesConf.errors, ...files.webOptions.errors])
+    if (!snapshot) throw new ConfigError(allErrors(files))
     this.snapshot = snapshot
     Object.assign(this.seen, signatures)
     for (const kind of CONF_KINDS) this.logWarnings(files[kind])
@@ -59,7 +60,7 @@ export class ConfigWatcher {
   }
 
   files(): ConfigFileStates {
-    return { messagesConf: copyState(this.states.messagesConf), webOptions: copyState(this.states.webOptions) }
+    return byKind((kind) => copyState(this.states[kind]))
   }
 
   start(): void {
@@ -117,9 +118,14 @@ export class ConfigWatcher {
     }
 
     const loadedAt = new Date()
-    const good: Views = { messagesConf: current.messages, webOptions: current.webOptions }
+    const good: Views = {
+      messagesConf: current.messages,
+      webOptions: current.webOptions,
+      messagesConfEs: current.es?.messages ?? DEFAULT_MESSAGES_BY_LANG.es,
+      webOptionsEs: current.es?.webTexts ?? DEFAULT_WEB_TEXTS.es,
+    }
     good[kind] = read.value
-    this.snapshot = { messages: good.messagesConf, webOptions: good.webOptions, loadedAt }
+    this.snapshot = snapshotOf(good, loadedAt)
     this.states[kind] = { path, errors: [], warnings: read.warnings, lastGoodAt: loadedAt }
     this.log.info({ file: path }, 'config file reloaded')
     this.logWarnings(this.states[kind])
@@ -139,6 +145,10 @@ function signature(path: string): string {
   } catch (err) {
     return isErrno(err, 'ENOENT') ? 'missing' : `unreadable:${errorText(err)}`
   }
+}
+
+function byKind<T>(make: (kind: ConfKind) => T): Record<ConfKind, T> {
+  return Object.fromEntries(CONF_KINDS.map((kind) => [kind, make(kind)])) as Record<ConfKind, T>
 }
 
 function emptyState(path: string): FileState {

@@ -26,12 +26,15 @@ export class ApiKeyService {
   /** Makes a key; the key itself is returned this once and never stored. */
   async create(name: string): Promise<{ id: number; name: string; key: string }> {
     const trimmed = checkName(name)
-    // One active key per name, so that `apikey revoke NAME` and `apikey list` name one key.
-    if ((await this.deps.store.repos.apiKeys.countByName(trimmed)).active > 0) {
-      throw new DomainError(null, `There is already an active API key named "${trimmed}". Choose another name, or revoke that key first.`)
-    }
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`
-    const id = await this.deps.store.repos.apiKeys.insert(trimmed, hashApiKey(key), this.deps.clock().toISOString())
+    // One active key per name, so that `apikey revoke NAME` and `apikey list` name one key: the
+    // check and the insert commit together, so two `apikey create` at once cannot both pass.
+    const id = await this.deps.store.transaction(async (repos) => {
+      if ((await repos.apiKeys.countByName(trimmed)).active > 0) {
+        throw new DomainError(null, `There is already an active API key named "${trimmed}". Choose another name, or revoke that key first.`)
+      }
+      return repos.apiKeys.insert(trimmed, hashApiKey(key), this.deps.clock().toISOString())
+    })
     return { id, name: trimmed, key }
   }
 
