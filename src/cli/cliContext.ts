@@ -2,16 +2,27 @@ import { formatProblem } from '../config/confFile.js'
 import { allErrors, readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
 import { readEnv, type Env } from '../config/env.js'
 import { silentLogger } from '../logger.js'
+import { ApiKeyService } from '../services/apiKeyService.js'
 import { systemClock, type ServiceDeps } from '../services/deps.js'
+import { Ledger } from '../services/ledger.js'
+import { StaffActions } from '../services/staffActions.js'
+import { StaffAuthService } from '../services/staffAuthService.js'
 import { openStore, type Store } from '../store/store.js'
 import { CliError } from './cliError.js'
 
+/** The services the commands use, built in one place as the server's composition root does. */
+export interface CliServices {
+  apiKeys: ApiKeyService
+  staffAuth: StaffAuthService
+  staffActions: StaffActions
+}
 
 // The CLI reads the same environment as the server (DATA_DIR, DATABASE_URL, MESSAGES_CONF,
 // WEB_OPTIONS) and opens the same database; WAL and busy_timeout let it run beside the server.
 export class CliContext {
   #store: Store | null = null
   #config: ConfigSnapshot | null = null
+  #services: CliServices | null = null
 
   constructor(readonly env: Env = readEnv(process.env, process.cwd(), { for: 'cli' })) {}
 
@@ -33,10 +44,17 @@ export class CliContext {
     throw new CliError(`the configuration has errors; fix them first (see "webpac config check"):\n${problems.join('\n')}`)
   }
 
-  /** What the services a command uses are made from; the configuration is read only if one needs it. */
-  deps(): ServiceDeps {
+  /** The commands' services; the configuration is read only when one of them needs it. */
+  services(): CliServices {
+    if (this.#services) return this.#services
     // No outbox worker runs in the CLI: what a command queues, the server's worker finds on its next poll.
-    return { store: this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
+    const deps: ServiceDeps = { store: this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
+    this.#services = {
+      apiKeys: new ApiKeyService(deps),
+      staffAuth: new StaffAuthService(deps),
+      staffActions: new StaffActions({ ...deps, ledger: new Ledger(deps) }),
+    }
+    return this.#services
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import { statusText } from '../config/messages.js'
-import { Ledger } from '../services/ledger.js'
 import { importPatrons } from '../services/patronImport.js'
-import { StaffActions } from '../services/staffActions.js'
 import type { CliContext } from './cliContext.js'
 import { CliError } from './cliError.js'
 import { ImportReporter } from './importReporter.js'
@@ -37,8 +35,7 @@ export async function deleteCommand(context: CliContext, barcode: string): Promi
   const patron = await store.repos.patrons.findByBarcode(barcode.trim())
   if (!patron) throw new CliError(`no patron has barcode ${barcode.trim()}`)
   const before = (await store.repos.registrations.findByPatron(patron.id))?.status ?? 'not_opted_in'
-  const deps = context.deps()
-  await new StaffActions({ ...deps, ledger: new Ledger(deps) }).deletePatron(patron.id, 'cli')
+  await context.services().staffActions.deletePatron(patron.id, 'cli')
   const status = statusText(config.messages, before)
   process.stdout.write(
     `Deleted patron ${patron.barcode} (${patron.name}). SMS status was ${status}: opted out silently, no SMS sent, ` +
