@@ -34,7 +34,17 @@ export function withLanguage(originalUrl: string, lang: Lang): string {
   return `${path}?${params.toString()}`
 }
 
-export function chrome({ lang, t }: PageLanguage, originalUrl: string | null): Chrome {
+type Words = Omit<Chrome, 'languages'>
+const wordsByLang = new Map<Lang, Words>()
+
+// The frame's words depend only on the language: made once per language, not per request.
+function words({ lang, t }: PageLanguage): Words {
+  let found = wordsByLang.get(lang)
+  if (!found) wordsByLang.set(lang, (found = frameWords(lang, t)))
+  return found
+}
+
+function frameWords(lang: Lang, t: PageLanguage['t']): Words {
   return {
     lang,
     skipLink: t('layout.skipLink'),
@@ -46,11 +56,17 @@ export function chrome({ lang, t }: PageLanguage, originalUrl: string | null): C
     simulatorNote: t('layout.simulatorNote'),
     errorSummaryTitle: t('layout.errorSummaryTitle'),
     errorPrefix: t('layout.errorPrefix'),
+  }
+}
+
+export function chrome(page: PageLanguage, originalUrl: string | null): Chrome {
+  return {
+    ...words(page),
     languages: originalUrl === null ? null : (Object.keys(NAMES) as Lang[]).map((code) => ({
       href: withLanguage(originalUrl, code),
       text: NAMES[code],
       lang: code,
-      current: code === lang,
+      current: code === page.lang,
     })),
   }
 }
