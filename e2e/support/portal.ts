@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SimulatedMessage } from '../../src/sms/simulatorGateway.js'
-import { openStore, type Store } from '../../src/store/store.js'
+import { openSqliteStore, sqliteFileFor, type Store } from '../../src/store/store.js'
 
 export { expect }
 
@@ -162,7 +162,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
       if (!response.ok) throw new Error(`inbound webhook answered ${response.status}`)
     },
     openStore() {
-      const store = openStore({ dataDir })
+      const store = openSqliteStore(sqliteFileFor(dataDir))
       stores.push(store)
       return store
     },

@@ -3,7 +3,7 @@ import type { CliContext } from './cliContext.js'
 
 /** `webpac apikey create NAME`: the key alone on stdout (for scripts), the advice on stderr. */
 export async function apiKeyCreateCommand(context: CliContext, name: string): Promise<void> {
-  const created = await new ApiKeyService(context.store()).create(name)
+  const created = await new ApiKeyService(await context.store()).create(name)
   process.stdout.write(`${created.key}\n`)
   process.stderr.write(
     `API key "${created.name}" created. Store it now: only its hash is kept, so it cannot be shown again.\n` +
@@ -13,7 +13,7 @@ export async function apiKeyCreateCommand(context: CliContext, name: string): Pr
 
 /** `webpac apikey list`: one line per key with its name and dates; the keys themselves are not kept. */
 export async function apiKeyListCommand(context: CliContext): Promise<void> {
-  const keys = await new ApiKeyService(context.store()).list()
+  const keys = await new ApiKeyService(await context.store()).list()
   if (keys.length === 0) {
     process.stdout.write('No API keys yet. Make one with: webpac apikey create NAME\n')
     return
@@ -34,7 +34,7 @@ export async function apiKeyListCommand(context: CliContext): Promise<void> {
 
 /** `webpac apikey revoke NAME`: the key answers 401 from the next request on. */
 export async function apiKeyRevokeCommand(context: CliContext, name: string): Promise<void> {
-  const result = await new ApiKeyService(context.store()).revoke(name)
+  const result = await new ApiKeyService(await context.store()).revoke(name)
   const what = result.revoked === 1 ? `API key "${result.name}"` : `${result.revoked} API keys named "${result.name}"`
   process.stdout.write(`${what} revoked: the alerts API refuses it (401) from now on.\n`)
 }

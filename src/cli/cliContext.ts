@@ -16,8 +16,8 @@ export class CliContext {
     return { messagesConf: this.env.messagesConfPath, webOptions: this.env.webOptionsPath }
   }
 
-  store(): Store {
-    this.#store ??= openStore({ databaseUrl: this.env.databaseUrl, dataDir: this.env.dataDir })
+  async store(): Promise<Store> {
+    this.#store ??= await openStore({ databaseUrl: this.env.databaseUrl, dataDir: this.env.dataDir, poolSize: this.env.databasePoolSize })
     return this.#store
   }
 
