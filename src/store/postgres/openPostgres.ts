@@ -31,8 +31,11 @@ export function createPool(url: string, { poolSize }: PoolOptions): pg.Pool {
   // An idle connection whose server went away reports here; the pool has already dropped it,
   // and without a listener the error would end the process.
   pool.on('error', () => {})
-  // A 200 means committed: whatever the server's default, each session waits for its commits.
   pool.on('connect', (client) => {
+    // A connection the server ends while it is checked out (between the queries of a
+    // transaction) reports here too; its next query fails (503) and the pool drops it.
+    client.on('error', () => {})
+    // A 200 means committed: whatever the server's default, each session waits for its commits.
     client.query('SET synchronous_commit TO on').catch(() => {})
   })
   return pool
