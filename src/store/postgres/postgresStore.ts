@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely'
-import { WriteHealth, type WriteFailure } from '../errors.js'
+import { isUniqueViolation, WriteHealth, type WriteFailure } from '../errors.js'
 import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
 import type { Repositories, Store } from '../store.js'
@@ -8,7 +8,7 @@ import { isRetryable } from './pgErrors.js'
 import { postgresDialect } from './postgresDialect.js'
 import { PostgresRateLimits } from './postgresRateLimits.js'
 
-/** How often a transaction that lost a serialization race is run again before its error stands. */
+/** How often a transaction that lost a race for a row (40001, a deadlock) is run again before its error stands. */
 const MAX_ATTEMPTS = 10
 
 export interface PostgresStoreOptions {
@@ -21,11 +21,17 @@ export interface PostgresStoreOptions {
 }
 
 // On SQLite, one writer runs transactions one after another (the group commit); here they run
-// side by side on the pool. SERIALIZABLE gives the services the same guarantee: every
-// transaction behaves as if it had run alone, so a check and the write that follows it (one
-// number, one patron; the opt-in limits; a webhook's dedupe) cannot interleave with another's.
-// A transaction PostgreSQL aborts to keep that promise (40001, or a deadlock) is run again: its
-// work only touches the database, so running it again is safe.
+// side by side on the pool, each on one snapshot (REPEATABLE READ). What the services count on
+// from SQLite's single writer holds as follows: two transactions that change the same row (a
+// patron's registration, an outbox row) cannot both commit: the second fails with 40001 and is
+// run again, on a snapshot that has the first one's work. What no single row guards, a
+// constraint does: one number, one patron (the partial unique index); a webhook or receipt
+// stored once (their keys); an alert queued once (the unique dedupe key). A transaction that
+// loses such a race (23505) is run again once: its check then sees the winner's row and the
+// service answers as it would on SQLite ("duplicate"); a conflict that stays is the error it
+// is. The work only touches the database, so running it again is safe. SERIALIZABLE would
+// guard the same, but its page-level predicate locks made most concurrent webhooks abort and
+// run again (over ten times slower under a webhook burst, and some gave up).
 class PostgresStore implements Store {
   readonly rateLimits: RateLimits
   readonly repos: Repositories
@@ -43,10 +49,11 @@ class PostgresStore implements Store {
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction().setIsolationLevel('serializable').execute((trx) => work(this.repositories(trx)))
+        return await this.db.transaction().setIsolationLevel('repeatable read').execute((trx) => work(this.repositories(trx)))
       } catch (error) {
-        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
+        const again = isRetryable(error) ? attempt < MAX_ATTEMPTS : isUniqueViolation(error) && attempt < 2
+        if (!again) throw error
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
       }
     }
   }
