@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import express, { type Express, type Request } from 'express'
+import type { SessionRepository } from '../../src/store/sessionRepository.js'
 import { openStore, type Store } from '../../src/store/store.js'
 import { endSession, startSession } from '../../src/web/middleware/sessionLifecycle.js'
 import { SESSION_COOKIE, setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
@@ -24,13 +25,14 @@ async function freshDatabase(): Promise<Database> {
 
 /** The session middleware alone in front of `routes`, over real HTTP and a real database file. */
 async function sessionServer(
-  options: { production: boolean; secret?: string | string[]; database?: Database; now?: () => number },
+  options: { production: boolean; secret?: string | string[]; database?: Database; now?: () => number; writeDelayMs?: number },
   routes: (app: Express) => void,
 ): Promise<SessionServer> {
   const store = await openStore(options.database ?? await freshDatabase())
   const app = express()
   app.set('trust proxy', 'loopback')
-  app.use(setUpWebSession({ secret: options.secret ?? 'test-secret', production: options.production, sessions: store.repos.sessions, now: options.now }))
+  const sessions = options.writeDelayMs ? slowWrites(store.repos.sessions, options.writeDelayMs) : store.repos.sessions
+  app.use(setUpWebSession({ secret: options.secret ?? 'test-secret', production: options.production, sessions, now: options.now }))
   routes(app)
   const server: Server = createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -42,6 +44,15 @@ async function sessionServer(
       await store.close()
     },
   }
+}
+
+/** The repository with each session write taking `ms` longer: a database across a network, on a bad day. */
+function slowWrites(sessions: SessionRepository, ms: number): SessionRepository {
+  const later = <T>(write: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => write().then(resolve, reject), ms))
+  return Object.assign(Object.create(sessions) as SessionRepository, {
+    insert: (...args: Parameters<SessionRepository['insert']>) => later(() => sessions.insert(...args)),
+    update: (...args: Parameters<SessionRepository['update']>) => later(() => sessions.update(...args)),
+  })
 }
 
 /** What the routes stored, without express-session's own cookie settings. */
@@ -207,6 +218,45 @@ describe('web sessions: express-session, one row per session, written only when 
     assert.equal(await (await slow).text(), 'late')
     assert.equal(await store.repos.sessions.get(sidOf(cookie), nowMs), undefined, 'the late write did not put the row back')
     assert.deepEqual(await (await get('/read', cookie)).json(), {}, 'the old cookie is no longer logged in')
+  })
+})
+
+describe('a redirect is sent only once the session it follows is stored (PostgreSQL: a write is a round trip)', () => {
+  let server: SessionServer
+  before(async () => {
+    server = await sessionServer({ production: false, writeDelayMs: 300 }, (app) => {
+      app.get('/read', (req, res) => { res.json(dataOf(req)) })
+      app.post('/login', async (req, res) => {
+        await startSession(req, (session) => { session.patronId = 7 })
+        res.redirect(303, '/read')
+      })
+      app.post('/save', (req, res) => {
+        req.session.flash = 'Patron information updated'
+        res.redirect(303, '/read')
+      })
+    })
+  })
+  after(() => server.close())
+
+  // A browser follows a 303 as soon as its headers arrive, without waiting for the body's end.
+  const post = (path: string, cookie = '') => fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: cookie ? { cookie } : {} })
+  const follow = async (response: Response, cookie: string) =>
+    (await fetch(`${server.url}${response.headers.get('location')}`, { headers: { cookie } })).json()
+
+  test('login: the page the login redirects to finds the new session logged in', async () => {
+    const login = await post('/login')
+    assert.equal(login.status, 303)
+    const cookie = cookieOf(login)
+    assert.deepEqual(await follow(login, cookie), { patronId: 7 })
+  })
+
+  test('a form save: the page it redirects to finds the notice the save left in the session', async () => {
+    const login = await post('/login')
+    const cookie = cookieOf(login)
+    await login.arrayBuffer()
+    const saved = await post('/save', cookie)
+    assert.equal(saved.status, 303)
+    assert.deepEqual(await follow(saved, cookie), { patronId: 7, flash: 'Patron information updated' })
   })
 })
 
