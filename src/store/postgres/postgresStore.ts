@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely'
+import type pg from 'pg'
 import { isUniqueViolation, WriteHealth, type WriteFailure } from '../errors.js'
 import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
@@ -38,6 +39,7 @@ class PostgresStore implements Store {
 
   constructor(
     private readonly db: Kysely<Tables>,
+    private readonly pool: pg.Pool,
     readonly location: string,
     private readonly health: WriteHealth,
     private readonly repositories: (db: Kysely<Tables>) => Repositories,
@@ -78,6 +80,8 @@ class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy()
+    // Kysely ends the pool only if it ran a query; idle connections would keep a CLI run alive.
+    if (!this.pool.ending && !this.pool.ended) await this.pool.end()
   }
 }
 
@@ -93,5 +97,5 @@ export async function openPostgresStore(options: PostgresStoreOptions, repositor
   }
   const health = new WriteHealth()
   const db = new Kysely<Tables>({ dialect: postgresDialect(pool, health) })
-  return new PostgresStore(db, options.url, health, repositories)
+  return new PostgresStore(db, pool, options.url, health, repositories)
 }
