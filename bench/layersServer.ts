@@ -28,7 +28,7 @@ export const LAYERS = ['stack', 'data', 'page'] as const
 const layer = LAYERS.indexOf((process.env.BENCH_LAYER ?? 'page') as (typeof LAYERS)[number])
 const root = fileURLToPath(new URL('..', import.meta.url))
 const env = readEnv()
-const services = buildServices(env, { log: createLogger({ level: env.logLevel }) })
+const services = await buildServices(env, { log: createLogger({ level: env.logLevel }) })
 const fixedPage = `<p data-qa="sms-status">${'x'.repeat(5400)}</p>`
 
 const app = express()

@@ -8,7 +8,7 @@ const grace = DEMO_PATRONS[1]!
 
 // What an ILS load, the CLI or staff would do: change the MOBILE PH field behind modpinfo's back.
 async function setMobileOutOfBand(portal: Portal, patronId: number, mobile: string): Promise<void> {
-  const store = portal.openStore()
+  const store = await portal.openStore()
   await store.repos.patrons.update(patronId, { mobile }, new Date().toISOString())
 }
 

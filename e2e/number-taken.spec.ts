@@ -26,7 +26,7 @@ test('SPEC 4.2 a number another patron holds, typed in another format, shows SMS
   const body = await page.locator('body').innerText()
   for (const secret of [ada.name, 'Lovelace', ada.barcode, ada.email]) expect(body).not.toContain(secret)
 
-  const store = portal.openStore()
+  const store = await portal.openStore()
   expect((await store.repos.patrons.findById(alanId))?.mobile).toBe('')
   expect(await store.repos.registrations.findByPatron(alanId)).toBeUndefined()
   const received = await portal.waitForTexts('+12015550123', 1)

@@ -23,7 +23,7 @@ test.describe('SPEC 2 PATRON_NOTICES without m', () => {
     await expect(modpinfo.email).toHaveValue('grace.hopper@example.org')
     await expect(modpinfo.status).toHaveText(messages.SMS_STATUS_OPTED_IN)
 
-    const patron = await portal.openStore().repos.patrons.findById(patronId)
+    const patron = await (await portal.openStore()).repos.patrons.findById(patronId)
     expect(patron?.mobile).toBe(grace.mobile)
     expect(await portal.simulatorMessages('+12015550142')).toEqual([])
   })

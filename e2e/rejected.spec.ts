@@ -45,7 +45,7 @@ test.describe('SPEC 4.3 an opt-in that is not confirmed becomes Rejected', () =>
     await portal.waitForTexts(KATHERINE_MOBILE, 1)
 
     // The invitation went out longer ago than the library allows (set in the database, as time passing would).
-    const store = portal.openStore()
+    const store = await portal.openStore()
     const registration = await store.repos.registrations.findByPatron(patronId)
     expect(registration?.status).toBe('pending_optin')
     const longAgo = new Date(Date.now() - (webOptions.optInExpiryHours + 1) * 3_600_000).toISOString()

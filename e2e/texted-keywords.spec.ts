@@ -27,7 +27,7 @@ test.describe('SPEC 4.6 keywords texted from the phone', () => {
     await expect(modpinfo.history.getByRole('row').nth(1)).toContainText('By text message')
 
     // A hold alert queued afterwards is never sent to the opted-out number.
-    const store = portal.openStore()
+    const store = await portal.openStore()
     const alertId = await store.repos.outbox.enqueue(
       { patron_id: patronId, e164: GRACE_MOBILE, kind: 'alert', alert_type: 'hold', text: 'Demo Public Library: a hold is ready for you.' },
       new Date(),

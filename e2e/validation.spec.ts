@@ -7,7 +7,7 @@ import { escapeRegExp, messages } from './support/texts.js'
 const ada = DEMO_PATRONS[0]!
 
 async function expectNothingSaved(portal: Portal, patronId: number): Promise<void> {
-  const store = portal.openStore()
+  const store = await portal.openStore()
   expect((await store.repos.patrons.findById(patronId))?.mobile).toBe('')
   expect(await store.repos.registrations.findByPatron(patronId)).toBeUndefined()
   expect(await store.repos.consent.listForPatron(patronId)).toEqual([])

@@ -13,19 +13,48 @@ echo "== type check"
 npx tsc --noEmit -p .
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+sqlite_log=$(mktemp)
+pg_log=$(mktemp)
+pg_e2e_log=$(mktemp)
+trap 'rm -f "$log" "$sqlite_log" "$pg_log" "$pg_e2e_log"' EXIT
 
-echo "== unit and integration tests"
+echo "== unit and integration tests (SQLite)"
 # Node 20's runner does not find .ts files by itself: the shell lists them.
-node --import tsx --test --test-reporter=spec test/unit/*.test.ts test/integration/*.test.ts | tee -a "$log"
+node --import tsx --test --test-reporter=spec test/unit/*.test.ts test/integration/*.test.ts | tee "$sqlite_log"
+cat "$sqlite_log" >> "$log"
+
+# The same integration tests on PostgreSQL (test/support/database.ts: a fresh database per file),
+# but for the few that test SQLite's own devices (marked "// sqlite-only:" with the reason).
+echo "== integration tests (PostgreSQL)"
+pg_ready=false
+if node --import tsx test/support/checkPostgres.ts; then
+  pg_ready=true
+  mapfile -t pg_files < <(grep -L '^// sqlite-only:' test/integration/*.test.ts)
+  TEST_DATABASE=postgres node --import tsx --test --test-reporter=spec "${pg_files[@]}" | tee "$pg_log"
+  cat "$pg_log" >> "$log"
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAILED: CI=true needs PostgreSQL for the second half of the integration tests, and none answers at TEST_DATABASE_URL"
+  exit 1
+else
+  echo "!!! SKIPPED: the PostgreSQL half (integration and browser tests): no PostgreSQL answers at TEST_DATABASE_URL (see above) !!!"
+fi
 
 if compgen -G "e2e/*.spec.ts" >/dev/null; then
   echo "== browser tests (Playwright + /usr/bin/chromium)"
   npx playwright test | tee -a "$log"
+  if [ "$pg_ready" = true ]; then
+    # The patron's own flows once more on PostgreSQL: opt in, opt out, STOP by text, a number taken.
+    echo "== browser tests on PostgreSQL"
+    TEST_DATABASE=postgres npx playwright test e2e/us-opt-in.spec.ts e2e/opt-out-dialog.spec.ts e2e/texted-keywords.spec.ts \
+      e2e/number-taken.spec.ts | tee "$pg_e2e_log"
+    cat "$pg_e2e_log" >> "$log"
+  fi
 fi
 
 # One closing line for both runners.
-total() { awk -v re="$1" '$0 ~ re { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { sum += $i; break } } END { print sum + 0 }' "$log"; }
+total() { awk -v re="$1" '$0 ~ re { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { sum += $i; break } } END { print sum + 0 }' "${2:-$log}"; }
 passed=$(( $(total '^ℹ pass [0-9]+$') + $(total '^ +[0-9]+ passed') ))
 failed=$(( $(total '^ℹ fail [0-9]+$') + $(total '^ +[0-9]+ failed') ))
-echo "summary: $passed passed, $failed failed"
+echo "summary: $passed passed, $failed failed" \
+  "(node:test on SQLite $(total '^ℹ pass [0-9]+$' "$sqlite_log") passed, on PostgreSQL $(total '^ℹ pass [0-9]+$' "$pg_log") passed;" \
+  "browser tests on PostgreSQL $(total '^ +[0-9]+ passed' "$pg_e2e_log") passed)"

@@ -3,6 +3,7 @@ import { createApp } from './app.js'
 import { ConfigError } from './config/configSnapshot.js'
 import { EnvError, readEnv, type Env } from './config/env.js'
 import { createLogger } from './logger.js'
+import { DatabaseUnreachableError } from './store/errors.js'
 import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'
 import { buildServices, type Services } from './services/index.js'
 
@@ -34,9 +35,9 @@ async function main(): Promise<void> {
 
   let services: Services
   try {
-    services = buildServices(env, { log })
+    services = await buildServices(env, { log })
   } catch (error) {
-    if (error instanceof ConfigError) refuse(error.message)
+    if (error instanceof ConfigError || error instanceof DatabaseUnreachableError) refuse(error.message)
     throw error
   }
   const seeded = env.seedDemo ? await seedDemoData(services.store) : false

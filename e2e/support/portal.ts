@@ -1,11 +1,13 @@
 import { test as base, expect } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SimulatedMessage } from '../../src/sms/simulatorGateway.js'
-import { openStore, type Store } from '../../src/store/store.js'
+import pg from 'pg'
+import { openSqliteStore, openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
 
 export { expect }
 
@@ -39,8 +41,8 @@ export interface Portal {
   waitForTexts(e164: string, count: number): Promise<PhoneMessage[]>
   /** A text from a phone, posted to the inbound webhook in Vonage's format. */
   replyFromPhone(e164: string, text: string): Promise<void>
-  /** The portal's own store on the same SQLite file, for edits made outside the web pages. */
-  openStore(): Store
+  /** The portal's own store on the same database, for edits made outside the web pages. */
+  openStore(): Promise<Store>
   /** Runs `webpac …` against this portal's data and config; needs src/cli/main.ts. */
   runCli(args: string[]): Promise<CliResult>
   /** The server's output so far (its log). */
@@ -84,9 +86,34 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
   })
 }
 
+// With TEST_DATABASE=postgres (scripts/test.sh's PostgreSQL half) each portal gets a database of
+// its own on TEST_DATABASE_URL, dropped when it stops.
+const onPostgres = process.env.TEST_DATABASE === 'postgres'
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+async function onServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (!onPostgres) return null
+  const name = `webpac_e2e_${randomBytes(6).toString('hex')}`
+  await onServer(`CREATE DATABASE ${name}`)
+  const url = new URL(TEST_DATABASE_URL)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
 /** Starts `node --import tsx src/server.ts` on a fresh database with demo data, on a free port. */
 export async function startPortal(options: PortalOptions = {}): Promise<Portal> {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-e2e-'))
+  const database = await freshDatabase()
   const dataDir = join(dir, 'data')
   const paths: Record<ConfigKind, string> = { messagesConf: join(dir, 'messages.conf'), webOptions: join(dir, 'webpub.def') }
   writeFileSync(paths.messagesConf, options.messagesConf ?? repoConfig('messagesConf'))
@@ -102,6 +129,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
     SEED_DEMO: '1',
     SMS_GATEWAY: 'simulator',
     SESSION_SECRET: 'e2e-session-secret-not-for-production',
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -117,6 +145,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
   } catch (error) {
     child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
+    await database?.drop()
     throw error
   }
   const stores: Store[] = []
@@ -161,8 +190,8 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
       })
       if (!response.ok) throw new Error(`inbound webhook answered ${response.status}`)
     },
-    openStore() {
-      const store = openStore({ dataDir })
+    async openStore() {
+      const store = database ? await openStore({ databaseUrl: database.url, dataDir }) : openSqliteStore(sqliteFileFor(dataDir))
       stores.push(store)
       return store
     },
@@ -186,6 +215,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
         clearTimeout(killer)
       }
       rmSync(dir, { recursive: true, force: true })
+      await database?.drop()
     },
   }
 }

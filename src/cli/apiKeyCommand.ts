@@ -2,7 +2,7 @@ import type { CliContext } from './cliContext.js'
 
 /** `webpac apikey create NAME`: the key alone on stdout (for scripts), the advice on stderr. */
 export async function apiKeyCreateCommand(context: CliContext, name: string): Promise<void> {
-  const created = await context.services().apiKeys.create(name)
+  const created = await (await context.services()).apiKeys.create(name)
   process.stdout.write(`${created.key}\n`)
   process.stderr.write(
     `API key "${created.name}" created. Store it now: only its hash is kept, so it cannot be shown again.\n` +
@@ -12,7 +12,7 @@ export async function apiKeyCreateCommand(context: CliContext, name: string): Pr
 
 /** `webpac apikey list`: one line per key with its name and dates; the keys themselves are not kept. */
 export async function apiKeyListCommand(context: CliContext): Promise<void> {
-  const keys = await context.services().apiKeys.list()
+  const keys = await (await context.services()).apiKeys.list()
   if (keys.length === 0) {
     process.stdout.write('No API keys yet. Make one with: webpac apikey create NAME\n')
     return
@@ -33,7 +33,7 @@ export async function apiKeyListCommand(context: CliContext): Promise<void> {
 
 /** `webpac apikey revoke NAME`: the key answers 401 from the next request on. */
 export async function apiKeyRevokeCommand(context: CliContext, name: string): Promise<void> {
-  const result = await context.services().apiKeys.revoke(name)
+  const result = await (await context.services()).apiKeys.revoke(name)
   const what = result.revoked === 1 ? `API key "${result.name}"` : `${result.revoked} API keys named "${result.name}"`
   process.stdout.write(`${what} revoked: the alerts API refuses it (401) from now on.\n`)
 }

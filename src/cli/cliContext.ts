@@ -30,8 +30,8 @@ export class CliContext {
     return { messagesConf: this.env.messagesConfPath, webOptions: this.env.webOptionsPath }
   }
 
-  store(): Store {
-    this.#store ??= openStore({ databaseUrl: this.env.databaseUrl, dataDir: this.env.dataDir })
+  async store(): Promise<Store> {
+    this.#store ??= await openStore({ databaseUrl: this.env.databaseUrl, dataDir: this.env.dataDir, poolSize: this.env.databasePoolSize })
     return this.#store
   }
 
@@ -45,10 +45,10 @@ export class CliContext {
   }
 
   /** The commands' services; the configuration is read only when one of them needs it. */
-  services(): CliServices {
+  async services(): Promise<CliServices> {
     if (this.#services) return this.#services
     // No outbox worker runs in the CLI: what a command queues, the server's worker finds on its next poll.
-    const deps: ServiceDeps = { store: this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
+    const deps: ServiceDeps = { store: await this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
     this.#services = {
       apiKeys: new ApiKeyService(deps),
       staffAuth: new StaffAuthService(deps),

@@ -22,7 +22,7 @@ export function parseSince(value: string): string {
 /** `webpac consent export [--since DATE]`: CSV on stdout, written as it is read. */
 export async function consentExportCommand(context: CliContext, sinceIso: string | null): Promise<void> {
   let pending = ''
-  for await (const line of consentCsv(context.store(), sinceIso)) {
+  for await (const line of consentCsv(await context.store(), sinceIso)) {
     pending += line
     if (pending.length >= FLUSH_AT) {
       await writeOut(pending)

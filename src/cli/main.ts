@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { ConfigError } from '../config/configSnapshot.js'
 import { EnvError, readEnv } from '../config/env.js'
 import { DomainError } from '../services/errors.js'
+import { DatabaseUnreachableError } from '../store/errors.js'
 import type { CliContext } from './cliContext.js'
 import { CliError } from './cliError.js'
 import { parseSince } from './consentCommand.js'
@@ -111,6 +112,27 @@ function program(): Command {
       await inContext((context) => consentExportCommand(context, options.since ?? null))
     })
 
+  const db = webpac.command('db').description('the database: migrations, and moving a library from SQLite to PostgreSQL')
+  db
+    .command('migrate')
+    .description('apply the migrations the database (DATABASE_URL, or the SQLite file in DATA_DIR) lacks; servers also do this at start')
+    .action(async () => {
+      const { dbMigrateCommand } = await import('./dbCommands.js')
+      await inContext((context) => dbMigrateCommand(context))
+    })
+  db
+    .command('copy')
+    .description(
+      'copy every patron, registration, consent event, outbox row, webhook record, staff account and API key from the SQLite file ' +
+        'into an empty PostgreSQL database, ids kept; refuses a target that already holds data',
+    )
+    .requiredOption('--from <sqlite:PATH>', 'the SQLite database file, e.g. sqlite:data/webpac.sqlite')
+    .requiredOption('--to <postgres://URL>', 'the PostgreSQL database, e.g. postgres://webpac@db.example.org/webpac')
+    .action(async (options: { from: string; to: string }) => {
+      const { dbCopyCommand } = await import('./dbCommands.js')
+      await dbCopyCommand(options.from, options.to)
+    })
+
   return webpac
 }
 
@@ -131,7 +153,8 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // commander has already printed the help or the usage error.
       process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE
-    } else if (error instanceof CliError || error instanceof DomainError || error instanceof EnvError || error instanceof ConfigError) {
+    } else if (error instanceof CliError || error instanceof DomainError || error instanceof EnvError || error instanceof ConfigError ||
+      error instanceof DatabaseUnreachableError) {
       fail(error.message)
     } else {
       fail(`unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)

@@ -19,7 +19,7 @@ export async function importCommand(context: CliContext, file: string): Promise<
   }
   const input = createReadStream(file)
   const reporter = new ImportReporter({ totalBytes: size, bytesRead: () => input.bytesRead })
-  const summary = await importPatrons(context.store(), input, {
+  const summary = await importPatrons(await context.store(), input, {
     country: config.webOptions.country,
     threadpoolSize: context.env.threadpoolSize,
     onBatch: (progress, problems) => reporter.batch(progress, problems),
@@ -31,11 +31,11 @@ export async function importCommand(context: CliContext, file: string): Promise<
 /** `webpac patrons delete BARCODE`: SPEC 4.8's silent opt-out, as staff would do it. */
 export async function deleteCommand(context: CliContext, barcode: string): Promise<void> {
   const config = context.config()
-  const store = context.store()
+  const store = await context.store()
   const patron = await store.repos.patrons.findByBarcode(barcode.trim())
   if (!patron) throw new CliError(`no patron has barcode ${barcode.trim()}`)
   const before = (await store.repos.registrations.findByPatron(patron.id))?.status ?? 'not_opted_in'
-  await context.services().staffActions.deletePatron(patron.id, 'cli')
+  await (await context.services()).staffActions.deletePatron(patron.id, 'cli')
   const status = statusText(config.messages, before)
   process.stdout.write(
     `Deleted patron ${patron.barcode} (${patron.name}). SMS status was ${status}: opted out silently, no SMS sent, ` +

@@ -8,7 +8,7 @@ function sessions(count: number): string {
 /** `webpac staff add USER`: creates a staff account, or sets a new password for an existing one. */
 export async function staffAddCommand(context: CliContext, username: string): Promise<void> {
   const password = await readPassword(username)
-  const result = await context.services().staffAuth.setAccount(username, password)
+  const result = await (await context.services()).staffAuth.setAccount(username, password)
   if (result.created) {
     process.stdout.write(`Staff account ${result.username} created: log in at /staff.\n`)
     return
@@ -20,7 +20,7 @@ export async function staffAddCommand(context: CliContext, username: string): Pr
 
 /** `webpac staff disable USER`: no more logins for the account, and its open sessions end. */
 export async function staffDisableCommand(context: CliContext, username: string): Promise<void> {
-  const result = await context.services().staffAuth.disable(username)
+  const result = await (await context.services()).staffAuth.disable(username)
   const state = result.alreadyDisabled ? 'was already disabled.' : 'disabled: it can no longer log in.'
   process.stdout.write(`Staff account ${result.username} ${state} ${sessions(result.sessionsEnded)}.\n`)
 }

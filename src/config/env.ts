@@ -26,6 +26,8 @@ export interface Env {
   host: string
   dataDir: string
   databaseUrl: string | undefined
+  /** DATABASE_POOL_SIZE: PostgreSQL connections each process keeps at most (SPEC 8). */
+  databasePoolSize: number
   messagesConfPath: string
   webOptionsPath: string
   logLevel: LogLevel
@@ -95,6 +97,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     host: value('HOST') ?? '127.0.0.1',
     dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
     databaseUrl: value('DATABASE_URL'),
+    databasePoolSize: readPoolSize(value('DATABASE_POOL_SIZE')),
     messagesConfPath: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
     webOptionsPath: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
     logLevel: readLogLevel(value('LOG_LEVEL')),
@@ -128,6 +131,17 @@ function readVonage(value: (name: string) => string | undefined, production: boo
     signatureMethod: method as SignatureMethod,
     restHost: value('VONAGE_REST_HOST') ?? null,
   }
+}
+
+const POOL_SIZE_DEFAULT = 10
+
+function readPoolSize(raw: string | undefined): number {
+  if (raw === undefined) return POOL_SIZE_DEFAULT
+  const size = Number(raw)
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    throw new EnvError(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${raw}"`)
+  }
+  return size
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {

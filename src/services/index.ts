@@ -68,14 +68,15 @@ export interface BuildOptions {
 }
 
 // The composition root: the only place that opens the database, reads the config files and
-// picks the SMS gateway. Nothing is started until startBackground().
-export function buildServices(env: Env, options: BuildOptions): Services {
+// picks the SMS gateway. Nothing is started until startBackground(). Opening PostgreSQL waits for
+// it (a few seconds at most): an unreachable one fails with a DatabaseUnreachableError.
+export async function buildServices(env: Env, options: BuildOptions): Promise<Services> {
   const { log } = options
   const clock = options.clock ?? (() => new Date())
   const config = new ConfigWatcher({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }, log, options.configPollMs)
   config.load()
   const current = () => config.current()
-  const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir })
+  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, poolSize: env.databasePoolSize })
   const vonage = !options.gateway && env.smsGateway === 'vonage' && env.vonage ? new VonageGateway(env.vonage, log) : null
   const simulator = options.gateway || vonage ? null : new SimulatorGateway(clock)
   const gateway = options.gateway ?? vonage ?? simulator

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { ConsentEvent, NewConsentEvent, Tables } from './schema.js'
 
@@ -7,6 +8,8 @@ const APPEND = new PreparedQuery((db, event: NewConsentEvent) => db.insertInto('
 const HISTORY_SHOWN = 200
 const FOR_PATRON = new PreparedQuery((db, { patronId }: { patronId: number }) =>
   db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(sql.lit(HISTORY_SHOWN)))
+
+const STREAM_PAGE = 1_000
 
 // Append-only: the schema refuses UPDATE and DELETE on this table.
 export class ConsentRepository {
@@ -45,8 +48,22 @@ export class ConsentRepository {
   }
 
   streamSince(sinceIso: string | null): AsyncIterableIterator<ConsentEvent> {
+    if (isPostgres(this.db)) return this.pagesSince(sinceIso)
     let query = this.db.selectFrom('consent_events').selectAll().orderBy('id')
     if (sinceIso) query = query.where('at', '>=', sinceIso)
     return query.stream()
+  }
+
+  // node-postgres streams only through pg-cursor; pages by id read the same rows in the same order.
+  private async *pagesSince(sinceIso: string | null): AsyncIterableIterator<ConsentEvent> {
+    for (let afterId = 0; ;) {
+      let query = this.db.selectFrom('consent_events').selectAll().where('id', '>', afterId).orderBy('id').limit(STREAM_PAGE)
+      if (sinceIso) query = query.where('at', '>=', sinceIso)
+      const page = await query.execute()
+      yield* page
+      const last = page.at(-1)
+      if (!last || page.length < STREAM_PAGE) return
+      afterId = last.id
+    }
   }
 }

@@ -1,3 +1,5 @@
+import { isPostgresUnavailable, isPostgresWriteFailure } from './postgres/pgErrors.js'
+
 // Unique-constraint failures by backend: SQLite's extended code, PostgreSQL's SQLSTATE.
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
@@ -16,16 +18,21 @@ function codeOf(error: unknown): string {
 }
 
 function isStorageFailure(error: unknown): boolean {
-  return STORAGE_FAILURE.test(codeOf(error))
+  return STORAGE_FAILURE.test(codeOf(error)) || isPostgresWriteFailure(error)
 }
 
 /** Errors a request answers with 503: try again later, nothing was changed. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return UNAVAILABLE.test(codeOf(error))
+  return UNAVAILABLE.test(codeOf(error)) || isPostgresUnavailable(error)
+}
+
+/** The database named by DATABASE_URL could not be opened at start-up (one line, password masked). */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError'
 }
 
 export interface WriteFailure {
-  /** SQLite's error code, e.g. SQLITE_FULL or SQLITE_IOERR_WRITE. */
+  /** SQLite's error code, e.g. SQLITE_FULL or SQLITE_IOERR_WRITE; PostgreSQL's SQLSTATE, e.g. 53100. */
   code: string
   since: string
 }

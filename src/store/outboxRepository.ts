@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
 
@@ -62,14 +63,17 @@ export class OutboxRepository {
   }
 
   due(nowMs: number, limit: number): Promise<OutboxMessage[]> {
-    return this.db
+    const query = this.db
       .selectFrom('outbox')
       .selectAll()
       .where(IS_QUEUED)
       .where('next_attempt_ms', '<=', nowMs)
       .orderBy('next_attempt_ms')
       .limit(limit)
-      .execute()
+    // The claim (in a transaction): on PostgreSQL several workers claim at once, each takes rows
+    // no other holds. SQLite's single writer needs no lock.
+    if (this.db.isTransaction && isPostgres(this.db)) return query.forUpdate().skipLocked().execute()
+    return query.execute()
   }
 
   // Moves a row from one state to another only if it is still in the expected one, so two

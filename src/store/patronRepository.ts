@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { digitsOf } from '../domain/phone.js'
 import type { SmsStatus } from '../domain/optIn.js'
+import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { NewPatron, Patron, Tables } from './schema.js'
 
@@ -95,14 +96,17 @@ export class PatronRepository {
   }
 
   async search(criteria: PatronSearchCriteria, limit: number, offset: number): Promise<{ total: number; rows: PatronSummary[] }> {
+    const postgres = isPostgres(this.db)
     const matches: RawBuilder<unknown>[] = []
     if (criteria.barcode) matches.push(sql`SELECT id FROM patrons WHERE barcode = ${criteria.barcode}`)
     if (criteria.barcodePrefix) {
       const prefix = criteria.barcodePrefix
       matches.push(sql`SELECT id FROM patrons WHERE barcode >= ${prefix} AND barcode < ${prefix + AFTER_ALL}`)
     }
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's needs ILIKE for that.
+    const like = postgres ? sql`ILIKE` : sql`LIKE`
     if (criteria.nameContains) {
-      matches.push(sql`SELECT id FROM patrons WHERE name LIKE ${likeContains(criteria.nameContains)} ESCAPE '\\'`)
+      matches.push(sql`SELECT id FROM patrons WHERE name ${like} ${likeContains(criteria.nameContains)} ESCAPE '\\'`)
     }
     if (criteria.mobileDigits?.length) {
       matches.push(sql`SELECT id FROM patrons WHERE mobile_digits IN (${sql.join(criteria.mobileDigits)})`)
@@ -113,12 +117,13 @@ export class PatronRepository {
     if (matches.length === 0) return { total: 0, rows: [] }
     // Each branch can use its own index; an OR across them in one WHERE could not.
     const ids = sql.join(matches, sql` UNION `)
-    const count = await sql<{ n: number }>`SELECT count(*) AS n FROM (${ids})`.execute(this.db)
+    const count = await sql<{ n: number }>`SELECT count(*) AS n FROM (${ids}) AS matches`.execute(this.db)
+    const byName = postgres ? sql`lower(p.name)` : sql`p.name COLLATE NOCASE`
     const rows = await sql<PatronSummary>`
       SELECT p.id, p.barcode, p.name, p.mobile, r.status, r.e164
       FROM patrons p LEFT JOIN sms_registrations r ON r.patron_id = p.id
       WHERE p.id IN (${ids})
-      ORDER BY p.name COLLATE NOCASE, p.barcode
+      ORDER BY ${byName}, p.barcode
       LIMIT ${limit} OFFSET ${offset}`.execute(this.db)
     return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows }
   }

@@ -62,7 +62,8 @@ export class PreparedQuery<V extends Values, R> {
 
   execute(db: Kysely<Tables>, values: V): Promise<QueryResult<R>> {
     const names = Object.keys(values).filter((name) => values[name] !== undefined)
-    const shape = names.join(',')
+    // The same query compiles to other SQL on PostgreSQL ($1 for ?): one cache per dialect.
+    const shape = `${db.getExecutor().adapter.constructor.name}|${names.join(',')}`
     let compiled = this.#compiled.get(shape)
     if (!compiled) {
       compiled = this.compile(db, names)

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { Tables } from './schema.js'
 
@@ -60,7 +61,7 @@ export class SessionRepository {
   async destroyForStaff(username: string): Promise<number> {
     const result = await this.db
       .deleteFrom('sessions')
-      .where(sql<string>`json_extract(data, '$.staffUser')`, '=', username)
+      .where(isPostgres(this.db) ? sql<string>`data::jsonb->>'staffUser'` : sql<string>`json_extract(data, '$.staffUser')`, '=', username)
       .executeTakeFirst()
     return Number(result.numDeletedRows)
   }

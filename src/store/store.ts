@@ -12,6 +12,7 @@ import type { RateLimits } from './rateLimits.js'
 import { RegistrationRepository } from './registrationRepository.js'
 import type { Tables } from './schema.js'
 import { SessionRepository } from './sessionRepository.js'
+import { openPostgresStore } from './postgres/postgresStore.js'
 import { openSqlite } from './sqlite/openSqlite.js'
 import { sqliteDialect } from './sqlite/sqliteDialect.js'
 import { SqliteRateLimits, type Unit } from './sqlite/sqliteRateLimits.js'
@@ -54,7 +55,10 @@ export interface Store {
   readonly repos: Repositories
   /** Attempt counters (the login throttle, SPEC 7), kept in the database. */
   readonly rateLimits: RateLimits
-  /** The SQLite file; tests open it to look at rows no repository reads. */
+  /**
+   * The SQLite file, or the PostgreSQL URL as DATABASE_URL gave it; tests open it to look at
+   * rows no repository reads.
+   */
   readonly location: string
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
@@ -71,7 +75,7 @@ export interface Store {
   close(): Promise<void>
 }
 
-function repositories(db: Kysely<Tables>): Repositories {
+export function repositories(db: Kysely<Tables>): Repositories {
   return {
     patrons: new PatronRepository(db),
     registrations: new RegistrationRepository(db),
@@ -132,13 +136,34 @@ export function sqliteFileFor(dataDir: string): string {
   return join(dataDir, 'webpac.sqlite')
 }
 
-/** Opens the store named by DATABASE_URL, or the SQLite file in the data directory. */
-export function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Store {
+export interface StoreOptions {
+  databaseUrl?: string | undefined
+  dataDir: string
+  /** DATABASE_POOL_SIZE, for PostgreSQL (default 10). */
+  poolSize?: number
+  /** PostgreSQL: how long to keep trying to connect at start-up. */
+  connectRetryMs?: number
+}
+
+export function isPostgresUrl(url: string | undefined): boolean {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url)
+}
+
+/**
+ * Opens the store named by DATABASE_URL (postgres://…, sqlite:PATH) or the SQLite file in the
+ * data directory, applying pending migrations. PostgreSQL that cannot be reached within a few
+ * seconds fails with a DatabaseUnreachableError.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
   const url = options.databaseUrl
-  if (url && /^postgres(ql)?:/.test(url)) {
-    throw new Error('DATABASE_URL: PostgreSQL is not supported yet; unset it to use the SQLite file in DATA_DIR')
+  if (url && isPostgresUrl(url)) {
+    return openPostgresStore({ url, poolSize: options.poolSize ?? 10, connectRetryMs: options.connectRetryMs }, repositories)
   }
-  const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir)
+  return openSqliteStore(url ? url.replace(/^sqlite:(\/\/)?/, '') : sqliteFileFor(options.dataDir))
+}
+
+/** The SQLite store on this file, opened at once (tests and tools that only ever use SQLite). */
+export function openSqliteStore(file: string): Store {
   const db = openSqlite(file)
   const health = new WriteHealth()
   const kysely = new Kysely<Tables>({ dialect: sqliteDialect(db, health) })

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import Database from 'better-sqlite3'
 import { after, before, beforeEach, describe, test } from 'node:test'
 import type { SmsStatus } from '../../src/domain/optIn.js'
 import type { Store } from '../../src/store/store.js'
+import { queryDb } from '../support/database.js'
 import { addPatron, WEB } from '../support/patrons.js'
 import { eventually, startTestApp, type TestApp } from '../support/testApp.js'
 
@@ -16,13 +16,10 @@ const WINDOW_OPENS = '2026-01-15T13:00:00.000Z'
 let numberCounter = 100
 
 /** The api_keys row with this hash, read from the database file as an intruder with a copy of it would. */
-function apiKeyRow(store: Store, hash: string): { name: string; key_hash: string; last_used_at: string | null } | undefined {
-  const db = new Database(store.location, { readonly: true })
-  try {
-    return db.prepare('SELECT name, key_hash, last_used_at FROM api_keys WHERE key_hash = ?').get(hash) as ReturnType<typeof apiKeyRow>
-  } finally {
-    db.close()
-  }
+async function apiKeyRow(store: Store, hash: string): Promise<{ name: string; key_hash: string; last_used_at: string | null } | undefined> {
+  const [row] = await queryDb<{ name: string; key_hash: string; last_used_at: string | null }>(
+    store.location, 'SELECT name, key_hash, last_used_at FROM api_keys WHERE key_hash = ?', hash)
+  return row
 }
 
 async function registeredPatron(store: Store, status: SmsStatus = 'opted_in'): Promise<{ id: number; barcode: string; e164: string }> {
@@ -258,14 +255,14 @@ describe('alerts API (SPEC 5, Alerts)', () => {
 
   test('API keys are stored only as SHA-256 hashes', async () => {
     const created = await app.services.apiKeys.create('another')
-    const row = apiKeyRow(app.services.store, createHash('sha256').update(created.key).digest('hex'))
+    const row = await apiKeyRow(app.services.store, createHash('sha256').update(created.key).digest('hex'))
     assert.equal(row?.name, 'another')
     assert.notEqual(row?.key_hash, created.key)
   })
   test('finding 9: a key\'s last use is recorded when it authenticates, at most once a minute, so a burst of alerts is not a burst of writes', async () => {
     const created = await app.services.apiKeys.create('last-use')
     const hash = createHash('sha256').update(created.key).digest('hex')
-    const lastUse = async () => apiKeyRow(app.services.store, hash)?.last_used_at
+    const lastUse = async () => (await apiKeyRow(app.services.store, hash))?.last_used_at
     const call = async () => {
       const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${created.key}` } })
       assert.notEqual(response.status, 401)

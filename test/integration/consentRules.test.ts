@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { afterEach, describe, test } from 'node:test'
 import type { ModpinfoForm } from '../../src/services/optInForm.js'
+import { envFor, writeDb } from '../support/database.js'
 import { addPatron, WEB } from '../support/patrons.js'
 import { ScriptedGateway } from '../support/scriptedGateway.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
@@ -77,7 +78,7 @@ describe('SPEC 4.2 one number, one patron', () => {
     const patrons = [await addPatron(store), await addPatron(store)]
     const startAt = Date.now() + 1_500
     const results = await Promise.all(
-      patrons.map((patron, i) => runWorker([`${app.dir}/data`, String(patron.id), i === 0 ? '(201) 555-0123' : '+1 201 555 0123', String(startAt)])),
+      patrons.map((patron, i) => runWorker([`${app.dir}/data`, String(patron.id), i === 0 ? '(201) 555-0123' : '+1 201 555 0123', String(startAt)], envFor(store))),
     )
     const kinds = results.map((result) => result.kind).sort()
     assert.deepEqual(kinds, ['invalid', 'saved'])
@@ -88,9 +89,9 @@ describe('SPEC 4.2 one number, one patron', () => {
   })
 })
 
-function runWorker(args: string[]): Promise<{ kind: string; errors?: unknown }> {
+function runWorker(args: string[], env: Record<string, string>): Promise<{ kind: string; errors?: unknown }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/optInWorker.ts', ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'test/support/optInWorker.ts', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`))
       else resolve(JSON.parse(stdout) as { kind: string; errors?: unknown })
     })
@@ -340,13 +341,10 @@ describe('SPEC 4.9 consent history', () => {
     const { app } = await setUp()
     const patron = await addPatron(app.services.store)
     await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), WEB)
-    const sqlite = (await import('better-sqlite3')).default(`${app.dir}/data/webpac.sqlite`)
-    try {
-      assert.throws(() => sqlite.prepare("UPDATE consent_events SET to_status = 'opted_in'").run(), /append-only/)
-      assert.throws(() => sqlite.prepare('DELETE FROM consent_events').run(), /append-only/)
-    } finally {
-      sqlite.close()
-    }
+    const location = app.services.store.location
+    await assert.rejects(writeDb(location, "UPDATE consent_events SET to_status = 'opted_in'"), /append-only/)
+    await assert.rejects(writeDb(location, 'DELETE FROM consent_events'), /append-only/)
+    assert.equal((await app.services.store.repos.consent.listForPatron(patron.id)).length, 1)
   })
 })
 

@@ -1,3 +1,4 @@
+// sqlite-only: the group commit is SQLite's single-writer device; PostgreSQL runs transactions side by side on its pool
 import assert from 'node:assert/strict'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,9 +11,9 @@ import { addPatron } from '../support/patrons.js'
 describe('group commit: concurrent units of work share a COMMIT but stay atomic each', () => {
   let dir: string
   let store: Store
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'webpac-group-'))
-    store = openStore({ dataDir: dir })
+    store = await openStore({ dataDir: dir })
   })
   after(async () => { await store.close() })
 

@@ -1,3 +1,4 @@
+// sqlite-only: renders views from hand-made view models; no database is opened.
 import assert from 'node:assert/strict'
 import express from 'express'
 import { fileURLToPath } from 'node:url'

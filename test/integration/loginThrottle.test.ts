@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
-import { openStore, sqliteFileFor } from '../../src/store/store.js'
+import { openStore } from '../../src/store/store.js'
+import { databaseEnv, freshDatabaseUrl, queryDb, writeDb } from '../support/database.js'
 import { CookieJarClient, errorMessages, textOf, type HttpPage } from '../support/cookieJar.js'
 import { addPatron } from '../support/patrons.js'
 import { addStaff } from '../support/staffClient.js'
@@ -40,14 +40,9 @@ function tally(pages: HttpPage[]): { checked: number; throttled: number } {
   return { checked: pages.length - throttled.length, throttled: throttled.length }
 }
 
-/** The throttle's counters whose key mentions `fragment`, read straight from the database file. */
-function counterRows(file: string, fragment: string): { key: string; points: number }[] {
-  const db = new Database(file, { readonly: true })
-  try {
-    return db.prepare('SELECT key, points FROM rate_limits WHERE instr(key, ?) > 0').all(fragment) as { key: string; points: number }[]
-  } finally {
-    db.close()
-  }
+/** The throttle's counters whose key mentions `fragment` (digits, dots, letters), read straight from the database. */
+function counterRows(location: string, fragment: string): Promise<{ key: string; points: number }[]> {
+  return queryDb<{ key: string; points: number }>(location, 'SELECT key, points FROM rate_limits WHERE key LIKE ? ORDER BY key', `%${fragment}%`)
 }
 
 const wrongPins = (count: number) => Array.from({ length: count }, (_, index) => String(index).padStart(4, '0'))
@@ -119,8 +114,8 @@ describe('login throttle under attack (issue 10 findings 1, 2, 7; SPEC 7)', () =
       assert.equal(page.status, 401, `attempt ${attempt}`)
       assert.deepEqual(errorMessages(page.html), [WRONG_CARD])
     }
-    assert.deepEqual(counterRows(app.services.store.location, address), [])
-    assert.deepEqual(counterRows(app.services.store.location, huge.slice(0, 64)), [])
+    assert.deepEqual(await counterRows(app.services.store.location, address), [])
+    assert.deepEqual(await counterRows(app.services.store.location, huge.slice(0, 64)), [])
     assert.equal((await attacker.logIn(card.barcode, card.pin)).status, 303, 'the address was not counted')
   })
 
@@ -133,15 +128,15 @@ describe('login throttle under attack (issue 10 findings 1, 2, 7; SPEC 7)', () =
       assert.equal(page.status, 401, `attempt ${attempt}`)
       assert.match(textOf(page.html), WRONG_STAFF)
     }
-    assert.deepEqual(counterRows(app.services.store.location, address), [])
+    assert.deepEqual(await counterRows(app.services.store.location, address), [])
     assert.equal((await attacker.logIn('long-name-target', 'right-password-1')).status, 303, 'the address was not counted')
   })
 })
 
 describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7)', () => {
   test('counts survive a restart: 5 wrong PINs, the app restarts on the same database, the right PIN from that address answers 429', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'webpac-throttle-')), 'data')
-    const first = await startTestApp({ env: { DATA_DIR: dataDir } })
+    const env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'webpac-throttle-')), 'data'), ...(await databaseEnv()) }
+    const first = await startTestApp({ env })
     let card: { barcode: string; pin: string }
     try {
       card = await addPatron(first.services.store)
@@ -150,7 +145,7 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
     } finally {
       await first.close()
     }
-    const second = await startTestApp({ env: { DATA_DIR: dataDir } })
+    const second = await startTestApp({ env })
     try {
       const after = await (await browserAt(second, '203.0.113.9')).logIn(card.barcode, card.pin)
       assert.equal(after.status, 429)
@@ -161,16 +156,16 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
   })
 
   test('housekeeping deletes counters whose window has ended and keeps the others', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'webpac-throttle-')), 'data')
-    await (await startTestApp({ env: { DATA_DIR: dataDir } })).close()
-    const db = new Database(sqliteFileFor(dataDir))
-    const insert = db.prepare('INSERT INTO rate_limits (key, points, expire) VALUES (?, ?, ?)')
-    insert.run('patron_login_address:192.0.2.200', 7, Date.now() - 1000)
-    insert.run('patron_login_address:192.0.2.201', 3, Date.now() + 600_000)
-    db.close()
-    const app = await startTestApp({ env: { DATA_DIR: dataDir } })
+    const env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'webpac-throttle-')), 'data'), ...(await databaseEnv()) }
+    const before = await startTestApp({ env })
+    const location = before.services.store.location
+    await before.close()
+    const insert = 'INSERT INTO rate_limits (key, points, expire) VALUES (?, ?, ?)'
+    await writeDb(location, insert, 'patron_login_address:192.0.2.200', 7, Date.now() - 1000)
+    await writeDb(location, insert, 'patron_login_address:192.0.2.201', 3, Date.now() + 600_000)
+    const app = await startTestApp({ env })
     try {
-      assert.deepEqual(counterRows(app.services.store.location, '192.0.2.20'), [{ key: 'patron_login_address:192.0.2.201', points: 3 }])
+      assert.deepEqual(await counterRows(app.services.store.location, '192.0.2.20'), [{ key: 'patron_login_address:192.0.2.201', points: 3 }])
     } finally {
       await app.close()
     }
@@ -179,7 +174,7 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
 
 describe('attempt counters beside the group commit (issue 10 finding 1)', () => {
   test('an attempt counted while another request\'s transaction is open stays counted when that transaction rolls back', async () => {
-    const store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-throttle-')) })
+    const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-throttle-')), databaseUrl: await freshDatabaseUrl() })
     try {
       const patron = await addPatron(store, { pin: null })
       let release!: () => void
@@ -201,7 +196,7 @@ describe('attempt counters beside the group commit (issue 10 finding 1)', () => 
       await assert.rejects(failing, /this unit fails/)
       assert.equal(await taking, true)
       assert.equal((await store.repos.patrons.findById(patron.id))?.email, '')
-      assert.deepEqual(counterRows(store.location, 'test_beside:'), [{ key: 'test_beside:card', points: 1 }])
+      assert.deepEqual(await counterRows(store.location, 'test_beside:'), [{ key: 'test_beside:card', points: 1 }])
     } finally {
       await store.close()
     }

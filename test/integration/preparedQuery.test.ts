@@ -1,3 +1,4 @@
+// sqlite-only: drives the SQLite dialect's statement cache directly (the PostgreSQL store's queries run in every other file)
 import assert from 'node:assert/strict'
 import { Kysely } from 'kysely'
 import { after, describe, test } from 'node:test'

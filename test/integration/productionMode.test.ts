@@ -13,7 +13,7 @@ import { sqliteFileFor } from '../../src/store/store.js'
 import { errorHandler } from '../../src/web/errorHandler.js'
 import { setUpViews } from '../../src/web/setUpViews.js'
 import { MockVonage } from '../support/mockVonage.js'
-import { queryDb } from '../support/vonageApp.js'
+import { databaseEnv, queryDb } from '../support/database.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -114,7 +114,8 @@ describe('SPEC 1 NODE_ENV=production with everything set', () => {
     const mock = await MockVonage.start({ apiKey: PRODUCTION.VONAGE_API_KEY, apiSecret: PRODUCTION.VONAGE_API_SECRET })
     try {
       const dataDir = join(tempDir(), 'data')
-      const run = await runServer({ ...PRODUCTION, VONAGE_REST_HOST: mock.url, DATA_DIR: dataDir }, true)
+      const database = await databaseEnv()
+      const run = await runServer({ ...PRODUCTION, VONAGE_REST_HOST: mock.url, DATA_DIR: dataDir, ...database }, true)
       assert.ok(run.url && run.stop, `server did not start: ${run.stderr}`)
       assert.match(run.stdout, /SMS gateway: vonage/)
       assert.doesNotMatch(run.stdout, /Demo data seeded|Demo patron logins/)
@@ -123,7 +124,7 @@ describe('SPEC 1 NODE_ENV=production with everything set', () => {
       const webhookUnsigned = await fetch(`${run.url}/webhooks/sms/inbound?msisdn=12015550123&to=82453&messageId=X1&text=STOP`)
       assert.equal(webhookUnsigned.status, 401)
       assert.equal(await run.stop(), 0)
-      assert.deepEqual(queryDb(sqliteFileFor(dataDir), 'SELECT COUNT(*) AS n FROM patrons'), [{ n: 0 }])
+      assert.deepEqual(await queryDb(database.DATABASE_URL ?? sqliteFileFor(dataDir), 'SELECT COUNT(*) AS n FROM patrons'), [{ n: 0 }])
     } finally {
       await mock.close()
     }

@@ -1,3 +1,4 @@
+// sqlite-only: turns the disk under the SQLite file read-only; PostgreSQL's counterpart is postgresFaults.test.ts
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs'

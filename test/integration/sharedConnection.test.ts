@@ -1,3 +1,4 @@
+// sqlite-only: the one shared better-sqlite3 connection and the group commit are SQLite devices.
 import assert from 'node:assert/strict'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'

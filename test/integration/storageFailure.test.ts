@@ -1,3 +1,4 @@
+// sqlite-only: fills the disk under the SQLite file; PostgreSQL's counterpart is postgresFaults.test.ts
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'

@@ -3,27 +3,27 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
 import { isUniqueViolation } from '../../src/store/errors.js'
 import type { Registration } from '../../src/store/schema.js'
 import { openSqlite } from '../../src/store/sqlite/openSqlite.js'
 import { openStore, type Store } from '../../src/store/store.js'
+import { backendName, freshDatabaseUrl, sqliteOnly, writeDb } from '../support/database.js'
 import { addPatron } from '../support/patrons.js'
 
 function registration(patronId: number, status: Registration['status'], e164: string): Registration {
   return { patron_id: patronId, status, e164, terms_hash: null, invited_at: null, status_changed_at: new Date().toISOString() }
 }
 
-describe('the SQLite store', () => {
+describe(`the store on ${backendName}`, () => {
   let dir: string
   let store: Store
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'webpac-store-'))
-    store = openStore({ dataDir: dir })
+    store = await openStore({ dataDir: dir, databaseUrl: await freshDatabaseUrl() })
   })
   after(async () => { await store.close() })
 
-  test('the database file is in WAL mode with foreign keys on, and migrations run once', () => {
+  test('the database file is in WAL mode with foreign keys on, and migrations run once', { skip: sqliteOnly('SQLite\'s file settings') }, () => {
     const db = openSqlite(join(dir, 'webpac.sqlite'))
     try {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
@@ -63,11 +63,7 @@ describe('the SQLite store', () => {
     await store.repos.consent.append({ patron_id: a.id, barcode: a.barcode, e164: null, from_status: 'not_opted_in', to_status: 'not_opted_in', channel: 'staff', reason: 'record_deleted', terms_hash: null, at: new Date().toISOString(), ip: null, user_agent: null, inbound_message_id: null, actor: 'x' })
     await store.repos.patrons.delete(a.id)
     assert.equal((await store.repos.consent.listForPatron(a.id)).length, 1)
-    const raw = new Database(join(dir, 'webpac.sqlite'))
-    try {
-      assert.throws(() => raw.prepare('DELETE FROM consent_events WHERE patron_id = ?').run(a.id), /append-only/)
-    } finally {
-      raw.close()
-    }
+    await assert.rejects(writeDb(store.location, 'DELETE FROM consent_events WHERE patron_id = ?', a.id), /append-only/)
+    await assert.rejects(writeDb(store.location, "UPDATE consent_events SET reason = 'edited' WHERE patron_id = ?", a.id), /append-only/)
   })
 })

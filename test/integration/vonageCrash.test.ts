@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import { readEnv } from '../../src/config/env.js'
 import { silentLogger } from '../../src/logger.js'
 import { buildServices } from '../../src/services/index.js'
-import { sqliteFileFor } from '../../src/store/store.js'
+import { databaseEnv } from '../support/database.js'
 import { MockVonage, sendWebhook } from '../support/mockVonage.js'
 import { killAllServerProcesses, killServerProcess, startServerProcess, type ServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
@@ -21,7 +21,8 @@ after(async () => {
   await mock.close()
 })
 
-function serverEnv(dir: string): Record<string, string> {
+/** `database`: DATABASE_URL on PostgreSQL, the same for every restart of one test's portal. */
+function serverEnv(dir: string, database: Record<string, string>): Record<string, string> {
   return {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -32,36 +33,38 @@ function serverEnv(dir: string): Record<string, string> {
     SEED_DEMO: '0',
     LOG_LEVEL: 'warn',
     ...mock.env(),
+    ...database,
   }
 }
 
 /** A data directory whose outbox holds a committed, unsent invitation; returns its client-ref. */
-async function committedInvitation(msisdn: string): Promise<{ dir: string; clientRef: string; db: string }> {
+async function committedInvitation(msisdn: string): Promise<{ dir: string; clientRef: string; db: string; database: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-crash-'))
   writeFileSync(join(dir, 'messages.conf'), '')
   writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
-  const env = readEnv(serverEnv(dir))
+  const database = await databaseEnv()
+  const env = readEnv(serverEnv(dir, database))
   // The portal process that took the opt-in stopped right after the commit: no outbox worker ran.
-  const services = buildServices(env, { log: silentLogger() })
+  const services = await buildServices(env, { log: silentLogger() })
   try {
     const patronId = await addPatron(services.store)
     await submitOptIn({ services }, patronId, `+${msisdn}`)
     const row = await outboxRow(services.store, patronId, 'invitation')
     assert.equal(row?.state, 'queued')
-    return { dir, clientRef: String(row?.id), db: sqliteFileFor(env.dataDir) }
+    return { dir, clientRef: String(row?.id), db: services.store.location, database }
   } finally {
     await services.shutdown()
   }
 }
 
-function startServer(dir: string): ServerProcess {
-  return startServerProcess(serverEnv(dir))
+function startServer(dir: string, database: Record<string, string>): ServerProcess {
+  return startServerProcess(serverEnv(dir, database))
 }
 
 const kill = (server: ServerProcess) => killServerProcess(server)
 
-function rowState(db: string, clientRef: string): { state: string; attempts: number } | undefined {
-  return queryDb<{ state: string; attempts: number }>(db, 'SELECT state, attempts FROM outbox WHERE id = ?', Number(clientRef))[0]
+async function rowState(db: string, clientRef: string): Promise<{ state: string; attempts: number } | undefined> {
+  return (await queryDb<{ state: string; attempts: number }>(db, 'SELECT state, attempts FROM outbox WHERE id = ?', Number(clientRef)))[0]
 }
 
 // Each test has a fresh database, whose outbox ids (client-refs) start again at 1.
@@ -75,48 +78,48 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('SPEC 5 the outbox survives SIGKILL: never lost, never sent twice', () => {
   test('killed between commit and send (the invitation queued for a retry) → after restart Vonage accepts it exactly once, also after another kill', { timeout: 30_000 }, async () => {
     resetMock()
-    const { dir, clientRef, db } = await committedInvitation('12015554001')
+    const { dir, clientRef, db, database } = await committedInvitation('12015554001')
     mock.failNext(1_000, { kind: 'http500' })
 
-    const first = startServer(dir)
+    const first = startServer(dir, database)
     await eventually(() => mock.requests.some((request) => request.clientRef === clientRef), 10_000)
-    await eventually(() => rowState(db, clientRef)?.state === 'queued' && (rowState(db, clientRef)?.attempts ?? 0) >= 1, 5_000)
+    await eventually(async () => { const row = await rowState(db, clientRef); return row?.state === 'queued' && row.attempts >= 1 }, 5_000)
     await kill(first)
     assert.equal(mock.acceptedCount(clientRef), 0)
 
     mock.heal()
-    const second = startServer(dir)
+    const second = startServer(dir, database)
     await eventually(() => mock.acceptedCount(clientRef) === 1, 10_000)
-    await eventually(() => rowState(db, clientRef)?.state === 'sent', 5_000)
+    await eventually(async () => (await rowState(db, clientRef))?.state === 'sent', 5_000)
     await kill(second)
 
-    const third = startServer(dir)
+    const third = startServer(dir, database)
     await third.url
     await sleep(1_500)
     await kill(third)
     assert.equal(mock.acceptedCount(clientRef), 1)
-    assert.equal(rowState(db, clientRef)?.state, 'sent')
+    assert.equal((await rowState(db, clientRef))?.state, 'sent')
   })
 
   test('killed while the send was in flight → not sent again after restart (the mock saw it once); a later receipt settles it', { timeout: 30_000 }, async () => {
     resetMock()
-    const { dir, clientRef, db } = await committedInvitation('12015554002')
+    const { dir, clientRef, db, database } = await committedInvitation('12015554002')
     mock.failNext(1, { kind: 'hang' })
 
-    const first = startServer(dir)
+    const first = startServer(dir, database)
     await eventually(() => mock.requests.some((request) => request.clientRef === clientRef), 10_000)
     await kill(first)
 
-    const second = startServer(dir)
+    const second = startServer(dir, database)
     const url = await second.url
     await sleep(1_500)
     const seen = mock.requests.filter((request) => request.clientRef === clientRef).length
     assert.equal(seen, 1)
-    assert.equal(rowState(db, clientRef)?.state, 'unknown')
+    assert.equal((await rowState(db, clientRef))?.state, 'unknown')
 
     const receipt = await sendWebhook(`${url}/webhooks/sms/status`, { messageId: '0E00000000000001', status: 'delivered', 'err-code': '0', 'client-ref': clientRef }, 'POST-form')
     assert.equal(receipt.status, 200)
-    assert.equal(rowState(db, clientRef)?.state, 'delivered')
+    assert.equal((await rowState(db, clientRef))?.state, 'delivered')
     await kill(second)
   })
 })

@@ -42,7 +42,7 @@ async function startFaultApp(mock: MockVonage): Promise<FaultApp> {
   const log = createLogger({ destination: new Writable({ write: (chunk, _enc, done) => { logLines.push(String(chunk)); done() } }) })
   let now = Date.parse('2026-03-10T16:00:00Z')
   const gateway = new VonageGateway({ apiKey: mock.apiKey, apiSecret: mock.apiSecret, restHost: mock.url }, log, { timeoutMs: 250 })
-  const services = buildServices(env, { log, gateway, clock: () => new Date(now) })
+  const services = await buildServices(env, { log, gateway, clock: () => new Date(now) })
   const server = createServer(createApp(services))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {

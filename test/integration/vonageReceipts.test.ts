@@ -92,7 +92,7 @@ describe('SPEC 5 delivery receipts from Vonage', () => {
   test('a receipt for a message id we never sent → 200, stored and otherwise ignored', async () => {
     const response = await mock.sendDeliveryReceipt(app.url, { messageId: 'FFFF0000DEADBEEF', clientRef: null, status: 'delivered', msisdn: '12015559999' })
     assert.equal(response.status, 200)
-    const rows = queryDb<{ outcome: string }>(app.services.store.location, 'SELECT outcome FROM delivery_receipts WHERE message_id = ?', 'FFFF0000DEADBEEF')
+    const rows = await queryDb<{ outcome: string }>(app.services.store.location, 'SELECT outcome FROM delivery_receipts WHERE message_id = ?', 'FFFF0000DEADBEEF')
     assert.deepEqual(rows, [{ outcome: 'ignored: unknown message' }])
   })
 

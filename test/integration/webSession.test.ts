@@ -6,37 +6,53 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import express, { type Express, type Request } from 'express'
-import { openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
+import type { SessionRepository } from '../../src/store/sessionRepository.js'
+import { openStore, type Store } from '../../src/store/store.js'
 import { endSession, startSession } from '../../src/web/middleware/sessionLifecycle.js'
 import { SESSION_COOKIE, setUpWebSession } from '../../src/web/middleware/setUpWebSession.js'
-import { queryDb } from '../support/vonageApp.js'
+import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
 
 const MINUTE_MS = 60 * 1000
 
-interface SessionServer { url: string; store: Store; dataDir: string; close(): Promise<void> }
+interface SessionServer { url: string; store: Store; close(): Promise<void> }
+
+/** Where one test's sessions live, across its servers: a data directory, and on PostgreSQL a database URL. */
+interface Database { dataDir: string; databaseUrl: string | undefined }
+
+async function freshDatabase(): Promise<Database> {
+  return { dataDir: mkdtempSync(join(tmpdir(), 'webpac-session-')), databaseUrl: await freshDatabaseUrl() }
+}
 
 /** The session middleware alone in front of `routes`, over real HTTP and a real database file. */
 async function sessionServer(
-  options: { production: boolean; secret?: string | string[]; dataDir?: string; now?: () => number },
+  options: { production: boolean; secret?: string | string[]; database?: Database; now?: () => number; writeDelayMs?: number },
   routes: (app: Express) => void,
 ): Promise<SessionServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'webpac-session-'))
-  const store = openStore({ dataDir })
+  const store = await openStore(options.database ?? await freshDatabase())
   const app = express()
   app.set('trust proxy', 'loopback')
-  app.use(setUpWebSession({ secret: options.secret ?? 'test-secret', production: options.production, sessions: store.repos.sessions, now: options.now }))
+  const sessions = options.writeDelayMs ? slowWrites(store.repos.sessions, options.writeDelayMs) : store.repos.sessions
+  app.use(setUpWebSession({ secret: options.secret ?? 'test-secret', production: options.production, sessions, now: options.now }))
   routes(app)
   const server: Server = createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     store,
-    dataDir,
     close: async () => {
       await new Promise((resolve) => server.close(resolve))
       await store.close()
     },
   }
+}
+
+/** The repository with each session write taking `ms` longer: a database across a network, on a bad day. */
+function slowWrites(sessions: SessionRepository, ms: number): SessionRepository {
+  const later = <T>(write: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => write().then(resolve, reject), ms))
+  return Object.assign(Object.create(sessions) as SessionRepository, {
+    insert: (...args: Parameters<SessionRepository['insert']>) => later(() => sessions.insert(...args)),
+    update: (...args: Parameters<SessionRepository['update']>) => later(() => sessions.update(...args)),
+  })
 }
 
 /** What the routes stored, without express-session's own cookie settings. */
@@ -51,7 +67,19 @@ const sidOf = (cookie: string) => {
   const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).replace(/^s:/, '')
   return value.slice(0, value.lastIndexOf('.'))
 }
-const rowCount = (server: SessionServer) => queryDb<{ n: number }>(sqliteFileFor(server.dataDir), 'SELECT COUNT(*) AS n FROM sessions')[0]?.n
+const rowCount = async (server: SessionServer) => (await queryDb<{ n: number }>(server.store.location, 'SELECT COUNT(*) AS n FROM sessions'))[0]?.n
+
+/**
+ * A GET whose whole response has arrived. express-session sends the headers (the cookie) before
+ * it has stored a new session, and ends the response once it has; a browser's next request comes
+ * after that end. On PostgreSQL the insert takes a round trip, so a test that went on at the
+ * headers would race the row.
+ */
+async function fetchWhole(url: string, cookie: string): Promise<Response> {
+  const response = await fetch(url, { headers: cookie ? { cookie } : {} })
+  const body = await response.arrayBuffer()
+  return new Response(body, { status: response.status, headers: response.headers })
+}
 
 /** A promise the test resolves when it chooses. */
 function gate(): { opened: Promise<void>; open(): void } {
@@ -101,7 +129,7 @@ describe('web sessions: express-session, one row per session, written only when 
 
   after(() => server.close())
 
-  const get = (path: string, cookie = '') => fetch(`${url}${path}`, { headers: cookie ? { cookie } : {} })
+  const get = (path: string, cookie = '') => fetchWhole(`${url}${path}`, cookie)
 
   test('no session is made until something is stored in it, and then its cookie is sent once', async () => {
     const nothing = await get('/read')
@@ -164,7 +192,8 @@ describe('web sessions: express-session, one row per session, written only when 
 
   test('a staff session\'s user is a top-level key of the stored JSON (its sessions can be found and ended)', async () => {
     const cookie = cookieOf(await get('/staff-login'))
-    const rows = queryDb<{ sid: string }>(sqliteFileFor(server.dataDir), "SELECT sid FROM sessions WHERE json_extract(data, '$.staffUser') = ?", 'librarian')
+    const staffUser = onPostgres ? "data::jsonb->>'staffUser'" : "json_extract(data, '$.staffUser')"
+    const rows = await queryDb<{ sid: string }>(server.store.location, `SELECT sid FROM sessions WHERE ${staffUser} = ?`, 'librarian')
     assert.deepEqual(rows.map((row) => row.sid), [sidOf(cookie)])
   })
 
@@ -192,11 +221,50 @@ describe('web sessions: express-session, one row per session, written only when 
   })
 })
 
+describe('a redirect is sent only once the session it follows is stored (PostgreSQL: a write is a round trip)', () => {
+  let server: SessionServer
+  before(async () => {
+    server = await sessionServer({ production: false, writeDelayMs: 300 }, (app) => {
+      app.get('/read', (req, res) => { res.json(dataOf(req)) })
+      app.post('/login', async (req, res) => {
+        await startSession(req, (session) => { session.patronId = 7 })
+        res.redirect(303, '/read')
+      })
+      app.post('/save', (req, res) => {
+        req.session.flash = 'Patron information updated'
+        res.redirect(303, '/read')
+      })
+    })
+  })
+  after(() => server.close())
+
+  // A browser follows a 303 as soon as its headers arrive, without waiting for the body's end.
+  const post = (path: string, cookie = '') => fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: cookie ? { cookie } : {} })
+  const follow = async (response: Response, cookie: string) =>
+    (await fetch(`${server.url}${response.headers.get('location')}`, { headers: { cookie } })).json()
+
+  test('login: the page the login redirects to finds the new session logged in', async () => {
+    const login = await post('/login')
+    assert.equal(login.status, 303)
+    const cookie = cookieOf(login)
+    assert.deepEqual(await follow(login, cookie), { patronId: 7 })
+  })
+
+  test('a form save: the page it redirects to finds the notice the save left in the session', async () => {
+    const login = await post('/login')
+    const cookie = cookieOf(login)
+    await login.arrayBuffer()
+    const saved = await post('/save', cookie)
+    assert.equal(saved.status, 303)
+    assert.deepEqual(await follow(saved, cookie), { patronId: 7, flash: 'Patron information updated' })
+  })
+})
+
 describe('SPEC 1 session secrets rotate: the first signs, the others still verify', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'webpac-session-'))
+  const database = freshDatabase()
   const servers: SessionServer[] = []
   const serve = async (secret: string[]) => {
-    const server = await sessionServer({ production: false, secret, dataDir }, (app) => {
+    const server = await sessionServer({ production: false, secret, database: await database }, (app) => {
       app.get('/read', (req, res) => { res.json(dataOf(req)) })
       app.get('/remember', (req, res) => {
         req.session.flash = String(req.query.value)
@@ -204,7 +272,7 @@ describe('SPEC 1 session secrets rotate: the first signs, the others still verif
       })
     })
     servers.push(server)
-    return (path: string, cookie = '') => fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {} })
+    return (path: string, cookie = '') => fetchWhole(`${server.url}${path}`, cookie)
   }
   after(async () => { for (const server of servers) await server.close() })
 
@@ -236,14 +304,14 @@ describe('SPEC 1 production session cookies are Secure and __Host-', () => {
     const https = await fetch(`${server.url}/touch`, { headers: { 'x-forwarded-proto': 'https' } })
     const cookie = https.headers.get('set-cookie') ?? ''
     assert.match(cookie, new RegExp(`^__Host-${SESSION_COOKIE}=s%3A[^;]+; Path=/; HttpOnly; Secure; SameSite=Lax$`))
-    assert.equal(rowCount(server), 1)
+    assert.equal(await rowCount(server), 1)
   })
 
   test('over plain HTTP no session is made: no cookie and no row', async () => {
-    const before = rowCount(server)
+    const before = await rowCount(server)
     const plain = await fetch(`${server.url}/touch`)
     assert.equal(plain.status, 200)
     assert.equal(plain.headers.get('set-cookie'), null)
-    assert.equal(rowCount(server), before)
+    assert.equal(await rowCount(server), before)
   })
 })

@@ -13,12 +13,12 @@ function messageId(): string {
   return `0B0000000000${String(counter).padStart(4, '0')}`
 }
 
-function storedInbound(app: TestApp, id: string): number {
-  return queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', id).length
+async function storedInbound(app: TestApp, id: string): Promise<number> {
+  return (await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', id)).length
 }
 
-function storedReceipts(app: TestApp, id: string): number {
-  return queryDb(app.services.store.location, 'SELECT 1 FROM delivery_receipts WHERE message_id = ?', id).length
+async function storedReceipts(app: TestApp, id: string): Promise<number> {
+  return (await queryDb(app.services.store.location, 'SELECT 1 FROM delivery_receipts WHERE message_id = ?', id)).length
 }
 
 describe('SPEC 5 signed webhooks: each of the five methods', () => {
@@ -30,17 +30,17 @@ describe('SPEC 5 signed webhooks: each of the five methods', () => {
         const inboundId = messageId()
         const inbound = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'HELP', messageId: inboundId })
         assert.equal(inbound.status, 200)
-        assert.equal(storedInbound(app, inboundId), 1)
+        assert.equal(await storedInbound(app, inboundId), 1)
 
         const receiptId = messageId()
         const receipt = await mock.sendDeliveryReceipt(app.url, { messageId: receiptId, status: 'delivered', clientRef: null })
         assert.equal(receipt.status, 200)
-        assert.equal(storedReceipts(app, receiptId), 1)
+        assert.equal(await storedReceipts(app, receiptId), 1)
 
         const forgedId = messageId()
         const forged = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: forgedId }, { signWith: { secret: 'not-the-secret', method } })
         assert.equal(forged.status, 401)
-        assert.equal(storedInbound(app, forgedId), 0)
+        assert.equal(await storedInbound(app, forgedId), 0)
       } finally {
         await app.close()
         await mock.close()
@@ -65,21 +65,21 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
     const id = messageId()
     const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id }, { sig: '0'.repeat(32) })
     assert.equal(response.status, 401)
-    assert.equal(storedInbound(app, id), 0)
+    assert.equal(await storedInbound(app, id), 0)
   })
 
   test('a bad sig on a receipt → 401, nothing stored', async () => {
     const id = messageId()
     const response = await mock.sendDeliveryReceipt(app.url, { messageId: id, status: 'failed', errCode: '9', clientRef: null }, { sig: 'f'.repeat(32) })
     assert.equal(response.status, 401)
-    assert.equal(storedReceipts(app, id), 0)
+    assert.equal(await storedReceipts(app, id), 0)
   })
 
   test('a missing sig (an unsigned request) → 401, nothing stored', async () => {
     const id = messageId()
     const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id }, { sign: false })
     assert.equal(response.status, 401)
-    assert.equal(storedInbound(app, id), 0)
+    assert.equal(await storedInbound(app, id), 0)
   })
 
   test('a genuinely signed request replayed 6 minutes later → 401, nothing stored', async () => {
@@ -87,7 +87,7 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60
     const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id }, { timestamp: sixMinutesAgo })
     assert.equal(response.status, 401)
-    assert.equal(storedInbound(app, id), 0)
+    assert.equal(await storedInbound(app, id), 0)
   })
 
   test('a signed request dated 6 minutes in the future → 401', async () => {
@@ -104,7 +104,7 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
       body: new URLSearchParams({ ...signed, text: 'STOP' }).toString(),
     })
     assert.equal(response.status, 401)
-    assert.equal(storedInbound(app, id), 0)
+    assert.equal(await storedInbound(app, id), 0)
   })
 
   test('signed requests arrive as GET query strings and JSON bodies alike → 200', async () => {
@@ -112,7 +112,7 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
       const id = messageId()
       const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'INFO', messageId: id }, { via })
       assert.equal(response.status, 200, via)
-      assert.equal(storedInbound(app, id), 1, via)
+      assert.equal(await storedInbound(app, id), 1, via)
     }
   })
 })
@@ -125,7 +125,7 @@ describe('SPEC 5 without a signature secret (development)', () => {
       const id = messageId()
       const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'HELP', messageId: id })
       assert.equal(response.status, 200)
-      assert.equal(storedInbound(app, id), 1)
+      assert.equal(await storedInbound(app, id), 1)
     } finally {
       await app.close()
       await mock.close()

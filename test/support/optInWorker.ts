@@ -1,5 +1,6 @@
 // A second process opting a patron in, for the "one number, one patron" race (SPEC 4.2).
-// argv: dataDir patronId mobile startAtMs — prints the OptInForm.submit result as JSON.
+// argv: dataDir patronId mobile startAtMs — prints the OptInForm.submit result as JSON. On PostgreSQL,
+// DATABASE_URL names the database.
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 import { silentLogger } from '../../src/logger.js'
@@ -9,7 +10,7 @@ import { OptInForm } from '../../src/services/optInForm.js'
 import { openStore } from '../../src/store/store.js'
 
 const [dataDir, patronId, mobile, startAt] = process.argv.slice(2)
-const store = openStore({ dataDir: dataDir ?? '' })
+const store = await openStore({ dataDir: dataDir ?? '', databaseUrl: process.env.DATABASE_URL })
 const snapshot = { messages: DEFAULT_MESSAGES, webOptions: DEFAULT_WEB_OPTIONS, loadedAt: new Date() }
 const deps: ServiceDeps = { store, config: () => snapshot, clock: () => new Date(), log: silentLogger(), onQueued: () => {} }
 const optInForm = new OptInForm({ ...deps, ledger: new Ledger(deps) })

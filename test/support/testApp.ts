@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.js'
 import { readEnv } from '../../src/config/env.js'
 import { silentLogger } from '../../src/logger.js'
 import { buildServices, type BuildOptions, type Services } from '../../src/services/index.js'
+import { databaseEnv } from './database.js'
 
 export interface TestApp {
   url: string
@@ -25,7 +26,10 @@ export interface TestAppOptions extends Partial<Omit<BuildOptions, 'log'>> {
   background?: boolean
 }
 
-/** The real app on a real SQLite file in a fresh temporary directory, on 127.0.0.1:random. */
+/**
+ * The real app on 127.0.0.1:random, on a fresh database: a new SQLite file in a fresh temporary
+ * directory, or with TEST_DATABASE=postgres an empty PostgreSQL schema (test/support/database.ts).
+ */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-test-'))
   const messagesConf = join(dir, 'messages.conf')
@@ -39,10 +43,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     WEB_OPTIONS: webOptions,
     SESSION_SECRET: 'test-session-secret-of-32-characters',
     SEED_DEMO: '0',
+    ...(await databaseEnv()),
     ...options.env,
   })
   const { env: _env, messagesConf: _m, webOptions: _w, background = true, ...build } = options
-  const services = buildServices(env, { log: silentLogger(), configPollMs: 100, ...build })
+  const services = await buildServices(env, { log: silentLogger(), configPollMs: 100, ...build })
   if (background) await services.startBackground()
   const server: Server = createServer(createApp(services))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import type { OutboundKind } from '../../src/domain/optIn.js'
 import type { OutboxMessage } from '../../src/store/schema.js'
 import type { Store } from '../../src/store/store.js'
@@ -36,15 +35,7 @@ export async function statusOf(app: Pick<TestApp, 'services'>, patronId: number)
   return (await app.services.store.repos.registrations.findByPatron(patronId))?.status ?? 'not_opted_in'
 }
 
-/** Reads the app's SQLite file beside it, for rows no repository lists. */
-export function queryDb<T>(file: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
-}
+export { queryDb } from './database.js'
 
 /** Queues an alert straight into the outbox, as the alerts API will (kept simple here). */
 export async function queueAlert(app: TestApp, patronId: number, e164: string, text: string): Promise<number> {

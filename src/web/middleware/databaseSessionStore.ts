@@ -62,6 +62,7 @@ export class DatabaseSessionStore extends session.Store {
       const expiresMs = this.endOf(row.created_ms, nowMs)
       this.sessions.update(sid, json, expiresMs, nowMs).then(() => {
         row.expires_ms = expiresMs
+        row.data = json
         callback()
       }, callback)
       return
@@ -94,6 +95,17 @@ export class DatabaseSessionStore extends session.Store {
   private endOf(createdMs: number, nowMs: number): number {
     return Math.min(createdMs + SESSION_LIFETIME_MS, nowMs + SESSION_IDLE_MS)
   }
+}
+
+/**
+ * Whether the session holds something its row does not (yet): a new session with data in it, or
+ * a loaded one whose data changed. What express-session would write when the response ends.
+ */
+export function hasUnsavedChanges(live: session.Session): boolean {
+  const row = (live as LiveSession)[LOADED]
+  if (row) return JSON.stringify(live) !== row.data
+  const { cookie: _cookie, ...data } = live as unknown as Record<string, unknown>
+  return Object.keys(data).length > 0
 }
 
 function markLoaded(live: session.Session, row: SessionRow): void {

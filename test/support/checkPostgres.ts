@@ -1,0 +1,15 @@
+// scripts/test.sh asks this before the PostgreSQL half: exit 0 when TEST_DATABASE_URL answers.
+import pg from 'pg'
+import { maskedUrl } from '../../src/store/postgres/pgErrors.js'
+import { TEST_DATABASE_URL } from './database.js'
+
+const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5_000 })
+try {
+  await client.connect()
+  await client.query('SELECT 1')
+  await client.end()
+} catch (error) {
+  const reason = error instanceof AggregateError ? error.errors[0] : error
+  process.stderr.write(`PostgreSQL at ${maskedUrl(TEST_DATABASE_URL)}: ${reason instanceof Error ? reason.message || String((reason as { code?: string }).code) : String(reason)}\n`)
+  process.exit(1)
+}
