@@ -22,7 +22,8 @@ export async function dbMigrateCommand(context: CliContext): Promise<void> {
     try {
       await waitForDatabase(pool, url, CONNECT_RETRY_MS)
       applied = await migratePostgres(pool)
-      versions = (await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((row) => row.version)
+      const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+      versions = rows.map((row) => row.version)
     } finally {
       await pool.end()
     }
@@ -31,7 +32,8 @@ export async function dbMigrateCommand(context: CliContext): Promise<void> {
     const started = new Date().toISOString()
     const db = openSqlite(where)
     try {
-      const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all() as { version: number; applied_at: string }[]
+      const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all() as
+        { version: number; applied_at: string }[]
       versions = rows.map((row) => row.version)
       applied = rows.filter((row) => row.applied_at >= started).map((row) => row.version)
     } finally {
@@ -62,8 +64,9 @@ export async function dbCopyCommand(from: string, to: string): Promise<void> {
     const width = Math.max(...tables.map(({ table }) => table.length))
     const lines = tables.map(({ table, rows }) => `  ${table.padEnd(width)}  ${count(rows).padStart(12)}`)
     const total = tables.reduce((sum, { rows }) => sum + rows, 0)
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
     process.stdout.write([
-      `Copied ${count(total)} rows from ${file} to ${maskedUrl(to)} in ${((Date.now() - started) / 1000).toFixed(1)} s; row counts checked, table by table:`,
+      `Copied ${count(total)} rows from ${file} to ${maskedUrl(to)} in ${seconds} s; row counts checked, table by table:`,
       ...lines,
       'Ids are kept and the id sequences moved past them. Sessions and login-throttle counts were not copied: everyone logs in once more.',
       '',

@@ -9,7 +9,8 @@ try {
   await client.query('SELECT 1')
   await client.end()
 } catch (error) {
-  const reason = error instanceof AggregateError ? error.errors[0] : error
-  process.stderr.write(`PostgreSQL at ${maskedUrl(TEST_DATABASE_URL)}: ${reason instanceof Error ? reason.message || String((reason as { code?: string }).code) : String(reason)}\n`)
+  const reason: unknown = error instanceof AggregateError ? error.errors[0] : error
+  const text = reason instanceof Error ? reason.message || String((reason as { code?: string }).code) : String(reason)
+  process.stderr.write(`PostgreSQL at ${maskedUrl(TEST_DATABASE_URL)}: ${text}\n`)
   process.exit(1)
 }

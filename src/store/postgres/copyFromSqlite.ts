@@ -45,7 +45,10 @@ function openSource(file: string): Database.Database {
   const version = row ? (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v : null
   if (version !== latest) {
     db.close()
-    throw new CopyRefused(`${file} is at schema version ${version ?? 'none'}, not ${latest}: start this version of the portal on it once (it migrates), then copy`)
+    throw new CopyRefused(
+      `${file} is at schema version ${version ?? 'none'}, not ${latest}: ` +
+        'start this version of the portal on it once (it migrates), then copy',
+    )
   }
   return db
 }
@@ -67,7 +70,8 @@ async function occupiedTables(client: pg.PoolClient): Promise<string[]> {
 
 async function columnsOf(client: pg.PoolClient, table: string): Promise<string[]> {
   const { rows } = await client.query<{ column_name: string }>(
-    'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
     [table],
   )
   return rows.map((row) => row.column_name)
@@ -102,12 +106,14 @@ export async function copySqliteToPostgres(
   try {
     const occupied = await occupiedTables(client)
     if (occupied.length > 0) {
-      throw new CopyRefused(`the target database already holds rows in ${occupied.join(', ')}; copy into an empty database (nothing was changed)`)
+      const tables = occupied.join(', ')
+      throw new CopyRefused(`the target database already holds rows in ${tables}; copy into an empty database (nothing was changed)`)
     }
     await migratePostgres(pool)
     // One snapshot of the source: a portal still writing to it cannot tear the copy.
     source.exec('BEGIN')
-    const counts = COPIED_TABLES.map((table) => ({ table, rows: (source.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n }))
+    const rowsOf = (table: string) => (source.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const counts = COPIED_TABLES.map((table) => ({ table, rows: rowsOf(table) }))
     const total = counts.reduce((sum, { rows }) => sum + rows, 0)
     let copied = 0
     await client.query('BEGIN')
@@ -133,7 +139,9 @@ export async function copySqliteToPostgres(
       }
       for (const { table, rows } of counts) {
         const landed = await rowsIn(client, table)
-        if (landed !== rows) throw new Error(`row counts differ for ${table}: ${rows} in SQLite, ${landed} in PostgreSQL; nothing was copied`)
+        if (landed !== rows) {
+          throw new Error(`row counts differ for ${table}: ${rows} in SQLite, ${landed} in PostgreSQL; nothing was copied`)
+        }
       }
       await client.query('COMMIT')
       // Fresh statistics: the planner's first plans on the copy use the indexes, as they should.

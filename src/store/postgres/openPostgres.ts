@@ -6,10 +6,9 @@ import { maskedUrl } from './pgErrors.js'
 
 // Ids and epoch milliseconds are BIGINT, and so is count(*): node-postgres hands them over as
 // strings. They stay far below 2^53, so numbers they become, as SQLite's rows have them.
-const TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-}
+const parserFor = (oid: number, format?: 'text' | 'binary') =>
+  oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)
+const TYPES: pg.CustomTypesConfig = { getTypeParser: parserFor as pg.CustomTypesConfig['getTypeParser'] }
 
 // One lock for every node of one database: the first to start migrates, the others wait.
 const MIGRATION_LOCK = 0x77656270_6163 // "webpac"

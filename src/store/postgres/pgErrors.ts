@@ -12,7 +12,8 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 // (a standby after failover); 58030 an I/O error.
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53...|25006|58030)$/
 // What the pool and the client throw without a code.
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly)/
 
 /** The database cannot be reached, or cannot take writes for now: a request answers 503. */
 export function isPostgresUnavailable(error: unknown): boolean {

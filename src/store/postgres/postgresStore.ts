@@ -62,7 +62,11 @@ class PostgresStore implements Store {
 
   // One snapshot for every query of `work`, as SQLite's read transaction gives.
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => work(this.repositories(trx)))
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute((trx) => work(this.repositories(trx)))
   }
 
   async ping(): Promise<void> {
