@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { load } from './lib/load.js'
-import { startServer, type RunningServer } from './lib/processes.js'
 import { productionEnv } from './env.js'
+import { load } from './lib/load.js'
+import { type RunningServer, startServer } from './lib/processes.js'
 import { benchModpinfo, benchWebhooks } from './scenarios.js'
 
 const [otherArg, scenario = 'modpinfo', roundsArg = '3'] = process.argv.slice(2)
@@ -51,19 +51,24 @@ for (let round = 0; round < Number(roundsArg); round++) {
     }
     const base = await baseline()
     const dataDir = dataDirs[name]
-    const result = scenario === 'modpinfo'
-      ? await benchModpinfo({ dataDir, base, durationSeconds: seconds, startPortal })
-      : await benchWebhooks({ dataDir, base, durationSeconds: seconds, startPortal, registered: 100_000 })
+    const result =
+      scenario === 'modpinfo'
+        ? await benchModpinfo({ dataDir, base, durationSeconds: seconds, startPortal })
+        : await benchWebhooks({ dataDir, base, durationSeconds: seconds, startPortal, registered: 100_000 })
     ratios[name].push(Number(/\(([\d.]+) of bare\)/.exec(result.summary)?.[1]))
     // The server's CPU from ready to stop (the login, the load, the shutdown) over the load's requests.
     const cpuUs = portal && result.requests ? Math.round(((portal.cpuMs() - cpuAtReady) * 1000) / result.requests) : NaN
     cpuPerRequest[name].push(cpuUs)
     const times = Number(/CPU \d+ µs \(([\d.]+)×\)/.exec(result.summary)?.[1])
     cpuTimesBare[name].push(times)
-    process.stdout.write(`${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s, CPU ${base.cpuUsPerRequest} µs/request | ${result.summary} | server CPU ready to stop ${cpuUs} µs/request\n`)
+    process.stdout.write(
+      `${name.padEnd(5)} baseline ${base.requestsPerSecond} req/s, CPU ${base.cpuUsPerRequest} µs/request | ${result.summary} | server CPU ready to stop ${cpuUs} µs/request\n`,
+    )
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 process.stdout.write(`median ratio to bare Express: other ${median(ratios.other)}, this ${median(ratios.this)}\n`)
 process.stdout.write(`median server CPU per request: other ${median(cpuPerRequest.other)} µs, this ${median(cpuPerRequest.this)} µs\n`)
-process.stdout.write(`median server CPU per request during the load, × bare: other ${median(cpuTimesBare.other)}, this ${median(cpuTimesBare.this)}\n`)
+process.stdout.write(
+  `median server CPU per request during the load, × bare: other ${median(cpuTimesBare.other)}, this ${median(cpuTimesBare.this)}\n`,
+)

@@ -8,21 +8,22 @@
 //   page   + the view model and the EJS render: the real page
 // POST /webhooks/sms/inbound (any layer): the same middleware, the body parsed and the message
 // read as the real route reads it, answered 200 without storing or applying it.
-import express from 'express'
+
 import { fileURLToPath } from 'node:url'
+import express from 'express'
 import { readEnv } from '../src/config/env.js'
 import { createLogger } from '../src/logger.js'
 import { buildServices } from '../src/services/index.js'
+import { parseInbound, webhookParams } from '../src/sms/webhooks.js'
+import { pageLanguage } from '../src/web/i18n/index.js'
 import { currentPatron, startPatronSession } from '../src/web/middleware/patronSession.js'
 import { setUpCsrf } from '../src/web/middleware/setUpCsrf.js'
 import { setUpSiteLocals } from '../src/web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from '../src/web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from '../src/web/middleware/setUpWebSession.js'
-import { parseInbound, webhookParams } from '../src/sms/webhooks.js'
-import { pageLanguage } from '../src/web/i18n/index.js'
+import { setUpViews } from '../src/web/setUpViews.js'
 import { modpinfoPage } from '../src/web/viewModels/modpinfoView.js'
 import { patronNav } from '../src/web/viewModels/patronPages.js'
-import { setUpViews } from '../src/web/setUpViews.js'
 
 export const LAYERS = ['stack', 'data', 'page'] as const
 const layer = LAYERS.indexOf((process.env.BENCH_LAYER ?? 'page') as (typeof LAYERS)[number])
@@ -39,7 +40,9 @@ app.use(setUpWebSecurity(true))
 app.use(setUpSiteLocals(services))
 app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }))
 app.use(express.json({ limit: '16kb' }))
-app.get('/healthz', (_req, res) => { res.send('ok') })
+app.get('/healthz', (_req, res) => {
+  res.send('ok')
+})
 app.post('/webhooks/sms/inbound', (req, res) => {
   const parsed = parseInbound(webhookParams(req.query, req.body), new Date())
   res.status(parsed.ok ? 200 : 400).json(parsed.ok ? { ok: true, duplicate: false } : { error: parsed.error })

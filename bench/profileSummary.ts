@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number }
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  hitCount: number
+}
 
 /** Self time per function of a .cpuprofile written by `node --cpu-prof`, the top `count`. */
 export function summarizeProfile(file: string, count = 25): string {

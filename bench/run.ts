@@ -4,11 +4,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, type LoadResult } from './lib/load.js'
-import { startServer, type RunningServer } from './lib/processes.js'
 import { productionEnv } from './env.js'
+import { type LoadResult, load } from './lib/load.js'
+import { type RunningServer, startServer } from './lib/processes.js'
 import { seedDatabase } from './lib/seedDatabase.js'
-import { benchDispatch, benchImport, benchModpinfo, benchLayers, benchWebhooks, type ScenarioResult } from './scenarios.js'
+import { benchDispatch, benchImport, benchLayers, benchModpinfo, benchWebhooks, type ScenarioResult } from './scenarios.js'
 
 const root = new URL('..', import.meta.url).pathname
 const PATRONS = Number(process.env.BENCH_PATRONS ?? 1_000_000)
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       results.push(result)
       log(`  ${result.summary}`)
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)
+      const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
       results.push({ name, summary: `failed: ${reason}`, rows: [[name, '', '', '', '', '', '', '', `failed: ${reason}`]], ok: false })
       log(`  failed: ${error instanceof Error ? error.stack : String(error)}`)
     }
@@ -78,11 +78,30 @@ async function main(): Promise<void> {
     const server = await startPortal(dataDir)
     await server.stop()
     const ok = server.startupMs <= 1_000
-    return { name: 'start-up', ok, summary: `${Math.round(server.startupMs)} ms`, rows: [[`Start-up to a 200 from /healthz (${PATRONS.toLocaleString('en')} patrons)`, `${Math.round(server.startupMs)} ms`, '', '', '', '', `${server.peakRssMb()} MB`, '≤ 1 s', ok ? 'met' : 'missed']] }
+    return {
+      name: 'start-up',
+      ok,
+      summary: `${Math.round(server.startupMs)} ms`,
+      rows: [
+        [
+          `Start-up to a 200 from /healthz (${PATRONS.toLocaleString('en')} patrons)`,
+          `${Math.round(server.startupMs)} ms`,
+          '',
+          '',
+          '',
+          '',
+          `${server.peakRssMb()} MB`,
+          '≤ 1 s',
+          ok ? 'met' : 'missed',
+        ],
+      ],
+    }
   })
   await run('modpinfo GET', async () => benchModpinfo({ dataDir, base: await freshBaseline(), durationSeconds: DURATION, startPortal }))
   await run('layers', () => benchLayers({ dataDir, baseline: freshBaseline, durationSeconds: DURATION }))
-  await run('inbound webhooks', async () => benchWebhooks({ dataDir, base: await freshBaseline(), durationSeconds: DURATION, registered: REGISTERED, startPortal }))
+  await run('inbound webhooks', async () =>
+    benchWebhooks({ dataDir, base: await freshBaseline(), durationSeconds: DURATION, registered: REGISTERED, startPortal }),
+  )
   await run('outbox dispatch', () => benchDispatch({ registered: Math.min(REGISTERED, 20_000), startPortal }))
   await run('patrons import', () => benchImport({ root, rows: PATRONS }))
 
@@ -97,7 +116,7 @@ async function main(): Promise<void> {
     '',
     `Run ${new Date().toISOString()} on ${process.version}, ${(await import('node:os')).cpus().length} cores; load by autocannon from a second process on 127.0.0.1, 50 connections, ${DURATION} s each.`,
     `Each ratio is against a bare Express run measured just before it (${baselines.map((rate) => rate.toLocaleString('en')).join(', ')} req/s, in order; ${baselineCpu.join(', ')} µs CPU per request); the table's baseline row is the first.`,
-    'Server CPU per request: the server process\'s user + system time (/proc/PID/stat, as process.cpuUsage() counts it) over the load, divided by the requests answered.',
+    "Server CPU per request: the server process's user + system time (/proc/PID/stat, as process.cpuUsage() counts it) over the load, divided by the requests answered.",
     '',
     ...table,
     '',

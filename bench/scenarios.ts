@@ -1,12 +1,12 @@
-import type autocannon from 'autocannon'
-import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, type LoadResult } from './lib/load.js'
-import { peakRssMb, startServer, type RunningServer } from './lib/processes.js'
+import type autocannon from 'autocannon'
+import Database from 'better-sqlite3'
 import { productionEnv } from './env.js'
+import { type LoadResult, load } from './lib/load.js'
+import { peakRssMb, type RunningServer, startServer } from './lib/processes.js'
 import { BENCH_PIN, benchBarcode, benchNumber, seedDatabase } from './lib/seedDatabase.js'
 
 export interface ScenarioResult {
@@ -31,7 +31,10 @@ interface PortalScenario {
 export const HTTPS = { 'x-forwarded-proto': 'https' }
 
 function cookieFrom(response: Response): string {
-  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ')
 }
 
 export async function logIn(url: string, barcode: string, pin: string): Promise<{ cookie: string; location: string }> {
@@ -75,7 +78,19 @@ export async function benchModpinfo({ dataDir, base, durationSeconds, startPorta
       ok,
       requests: result.total,
       summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, CPU ${cpuCell(result, base)}/request, non-2xx ${result.non2xx}`,
-      rows: [['Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons', String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), cpuCell(result, base), `${server.peakRssMb()} MB`, '≤ 2.5× bare CPU, p99 ≤ 50 ms', ok ? 'met' : 'missed']],
+      rows: [
+        [
+          'Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons',
+          String(result.requestsPerSecond),
+          `${result.p50Ms} ms`,
+          `${result.p99Ms} ms`,
+          ratio(result, base),
+          cpuCell(result, base),
+          `${server.peakRssMb()} MB`,
+          '≤ 2.5× bare CPU, p99 ≤ 50 ms',
+          ok ? 'met' : 'missed',
+        ],
+      ],
     }
   } finally {
     await server.stop()
@@ -92,14 +107,25 @@ function inboundMix(prefix: string, registered: number): (request: autocannon.Re
     const index = Math.floor(Math.random() * registered)
     const text = MIX[counter % MIX.length] ?? 'hello'
     request.body = new URLSearchParams({
-      msisdn: benchNumber(index).slice(1), to: '82453', messageId: `${prefix}${counter}`, text, type: 'text',
-      keyword: text.split(' ')[0]?.toUpperCase() ?? '', 'message-timestamp': '2026-11-28 12:00:00',
+      msisdn: benchNumber(index).slice(1),
+      to: '82453',
+      messageId: `${prefix}${counter}`,
+      text,
+      type: 'text',
+      keyword: text.split(' ')[0]?.toUpperCase() ?? '',
+      'message-timestamp': '2026-11-28 12:00:00',
     }).toString()
     return request
   }
 }
 
-export async function benchWebhooks({ dataDir, base, durationSeconds, startPortal, registered }: PortalScenario & { registered: number }): Promise<ScenarioResult> {
+export async function benchWebhooks({
+  dataDir,
+  base,
+  durationSeconds,
+  startPortal,
+  registered,
+}: PortalScenario & { registered: number }): Promise<ScenarioResult> {
   const server = await startPortal(dataDir)
   // Ids unique to this run: a message id seen before is a redelivery, answered without work.
   const prefix = `bench-${Date.now().toString(36)}-`
@@ -127,7 +153,19 @@ export async function benchWebhooks({ dataDir, base, durationSeconds, startPorta
     ok,
     requests: result.total,
     summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, CPU ${cpuCell(result, base)}/request, ${answered} answered 200, ${stored} stored`,
-    rows: [[`Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`, String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), cpuCell(result, base), `${server.peakRssMb()} MB`, '≥ 0.40, every 200 stored', ok ? 'met' : 'missed']],
+    rows: [
+      [
+        `Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`,
+        String(result.requestsPerSecond),
+        `${result.p50Ms} ms`,
+        `${result.p99Ms} ms`,
+        ratio(result, base),
+        cpuCell(result, base),
+        `${server.peakRssMb()} MB`,
+        '≥ 0.40, every 200 stored',
+        ok ? 'met' : 'missed',
+      ],
+    ],
     notes: `${answered.toLocaleString('en')} webhooks answered 200 and ${stored.toLocaleString('en')} stored (every 200-answered message is stored when stored ≥ answered).`,
   }
 }
@@ -137,16 +175,24 @@ const DISPATCH_MESSAGES = 20_000
 /** Queues alerts straight into the outbox of a seeded database, as if the API had taken them. */
 function queueAlerts(file: string, count: number, registered: number): void {
   const db = new Database(file)
-  const insert = db.prepare(`INSERT INTO outbox (patron_id, e164, kind, alert_type, text, state, attempts, next_attempt_ms, created_at, updated_at)
+  const insert =
+    db.prepare(`INSERT INTO outbox (patron_id, e164, kind, alert_type, text, state, attempts, next_attempt_ms, created_at, updated_at)
     VALUES (?, ?, 'alert', 'hold', ?, 'queued', 0, 0, ?, ?)`)
   const at = new Date().toISOString()
   db.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run((i % registered) + 1, benchNumber(i % registered), `Your hold ${i} is ready at Demo Public Library.`, at, at)
+    for (let i = 0; i < count; i++)
+      insert.run((i % registered) + 1, benchNumber(i % registered), `Your hold ${i} is ready at Demo Public Library.`, at, at)
   })()
   db.close()
 }
 
-export async function benchDispatch({ registered, startPortal }: { registered: number; startPortal: PortalScenario['startPortal'] }): Promise<ScenarioResult> {
+export async function benchDispatch({
+  registered,
+  startPortal,
+}: {
+  registered: number
+  startPortal: PortalScenario['startPortal']
+}): Promise<ScenarioResult> {
   const { MockVonage } = await import('../test/support/mockVonage.js')
   const mock = await MockVonage.start({ signatureSecret: 'bench-signature-secret' })
   const dataDir = mkdtempSync(join(tmpdir(), 'webpac-bench-dispatch-'))
@@ -173,7 +219,19 @@ export async function benchDispatch({ registered, startPortal }: { registered: n
       name: 'dispatch',
       ok,
       summary: `${accepted} SMS in ${seconds.toFixed(1)} s = ${rate} SMS/s`,
-      rows: [[`Outbox dispatch of ${DISPATCH_MESSAGES.toLocaleString('en')} alerts to a mock Vonage through the real SDK`, `${rate} SMS/s`, '', '', '', '', `${rss} MB`, '≥ 1,000 SMS/s', ok ? 'met' : 'missed']],
+      rows: [
+        [
+          `Outbox dispatch of ${DISPATCH_MESSAGES.toLocaleString('en')} alerts to a mock Vonage through the real SDK`,
+          `${rate} SMS/s`,
+          '',
+          '',
+          '',
+          '',
+          `${rss} MB`,
+          '≥ 1,000 SMS/s',
+          ok ? 'met' : 'missed',
+        ],
+      ],
       notes: `the mock accepted ${accepted.toLocaleString('en')} of ${DISPATCH_MESSAGES.toLocaleString('en')} queued alerts (start-up time of the server not counted).`,
     }
   } finally {
@@ -207,10 +265,20 @@ async function runImport(root: string, csv: string): Promise<{ seconds: number; 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
   let peak = 0
-  const sampler = setInterval(() => { try { peak = Math.max(peak, peakRssMb(child.pid ?? 0)) } catch { /* exited */ } }, 50)
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, peakRssMb(child.pid ?? 0))
+    } catch {
+      /* exited */
+    }
+  }, 50)
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   clearInterval(sampler)
   if (code !== 0) throw new Error(`import exited with ${code}: ${output.slice(-500)}`)
@@ -233,16 +301,36 @@ export async function benchImport({ root, rows }: { root: string; rows: number }
     ok,
     summary: `${rows} rows in ${big.seconds.toFixed(1)} s, peak RSS ${big.peakRssMb} MB; ${pinRate} PINs hashed/s`,
     rows: [
-      [`webpac patrons import, ${rows.toLocaleString('en')} rows without PINs`, `${Math.round(rows / big.seconds).toLocaleString('en')} rows/s`, '', '', '', '', `${big.peakRssMb} MB`, '≤ 60 s, ≤ 300 MB', `${big.seconds.toFixed(1)} s: ${ok ? 'met' : 'missed'}`],
-      [`webpac patrons import, ${pinRows.toLocaleString('en')} rows with PINs (scrypt)`, `${pinRate} PINs/s`, '', '', '', '', `${pins.peakRssMb} MB`, '(reported)', `${pins.seconds.toFixed(1)} s`],
+      [
+        `webpac patrons import, ${rows.toLocaleString('en')} rows without PINs`,
+        `${Math.round(rows / big.seconds).toLocaleString('en')} rows/s`,
+        '',
+        '',
+        '',
+        '',
+        `${big.peakRssMb} MB`,
+        '≤ 60 s, ≤ 300 MB',
+        `${big.seconds.toFixed(1)} s: ${ok ? 'met' : 'missed'}`,
+      ],
+      [
+        `webpac patrons import, ${pinRows.toLocaleString('en')} rows with PINs (scrypt)`,
+        `${pinRate} PINs/s`,
+        '',
+        '',
+        '',
+        '',
+        `${pins.peakRssMb} MB`,
+        '(reported)',
+        `${pins.seconds.toFixed(1)} s`,
+      ],
     ],
     notes: `PIN hashing (scrypt N=16384) dominates an import with PINs: ${pinRate} rows/s on this machine.`,
   }
 }
 
 const LAYER_NAMES = {
-  stack: 'the page\'s middleware and session, answering a fixed page of the same size',
-  data: '+ the patron\'s record read as the page reads it',
+  stack: "the page's middleware and session, answering a fixed page of the same size",
+  data: "+ the patron's record read as the page reads it",
   page: '+ view model and EJS render: the whole page',
 } as const
 
@@ -250,13 +338,24 @@ const LAYER_NAMES = {
  * The modpinfo page built up layer by layer from the portal's own modules (bench/layersServer.ts),
  * and the webhook route without its database work, to show where a request's time goes.
  */
-export async function benchLayers({ dataDir, baseline, durationSeconds }: { dataDir: string; baseline: () => Promise<LoadResult>; durationSeconds: number }): Promise<ScenarioResult> {
+export async function benchLayers({
+  dataDir,
+  baseline,
+  durationSeconds,
+}: {
+  dataDir: string
+  baseline: () => Promise<LoadResult>
+  durationSeconds: number
+}): Promise<ScenarioResult> {
   const root = new URL('..', import.meta.url).pathname
   const rows: string[][] = []
   const summaries: string[] = []
   for (const [layer, description] of Object.entries(LAYER_NAMES)) {
     const base = await baseline()
-    const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], { ...productionEnv(root, dataDir), BENCH_LAYER: layer })
+    const server = await startServer(['--import', 'tsx', join(root, 'bench/layersServer.ts')], {
+      ...productionEnv(root, dataDir),
+      BENCH_LAYER: layer,
+    })
     try {
       const login = await fetch(`${server.url}/bench-login/1`, { headers: HTTPS })
       const cookie = cookieFrom(login)
@@ -264,7 +363,17 @@ export async function benchLayers({ dataDir, baseline, durationSeconds }: { data
       const check = await fetch(url, { headers: { ...HTTPS, cookie } })
       if (check.status !== 200) throw new Error(`layer ${layer} answered ${check.status}`)
       const result = await load({ url, headers: { ...HTTPS, cookie }, durationSeconds, serverCpuMs: server.cpuMs })
-      rows.push([`modpinfo layers: ${description}`, String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), cpuCell(result, base), `${server.peakRssMb()} MB`, '(explains modpinfo)', ''])
+      rows.push([
+        `modpinfo layers: ${description}`,
+        String(result.requestsPerSecond),
+        `${result.p50Ms} ms`,
+        `${result.p99Ms} ms`,
+        ratio(result, base),
+        cpuCell(result, base),
+        `${server.peakRssMb()} MB`,
+        '(explains modpinfo)',
+        '',
+      ])
       summaries.push(`${layer} ${ratio(result, base)} (${cpuCell(result, base)})`)
     } finally {
       await server.stop()
@@ -281,7 +390,17 @@ export async function benchLayers({ dataDir, baseline, durationSeconds }: { data
       setupRequest: inboundMix('layers-', 100_000),
       serverCpuMs: server.cpuMs,
     })
-    rows.push(['webhook layers: the middleware and the message parsed, answered 200 without storing it', String(result.requestsPerSecond), `${result.p50Ms} ms`, `${result.p99Ms} ms`, ratio(result, base), cpuCell(result, base), `${server.peakRssMb()} MB`, '(explains webhooks)', ''])
+    rows.push([
+      'webhook layers: the middleware and the message parsed, answered 200 without storing it',
+      String(result.requestsPerSecond),
+      `${result.p50Ms} ms`,
+      `${result.p99Ms} ms`,
+      ratio(result, base),
+      cpuCell(result, base),
+      `${server.peakRssMb()} MB`,
+      '(explains webhooks)',
+      '',
+    ])
     summaries.push(`webhook stack ${ratio(result, base)} (${cpuCell(result, base)})`)
   } finally {
     await server.stop()

@@ -14,7 +14,9 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 async function expectNoViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
   await testInfo.attach(`axe ${name}`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' })
-  const summary = results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+  const summary = results.violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  )
   expect(summary, `axe violations on ${name}`).toEqual([])
 }
 
@@ -41,7 +43,10 @@ test.describe('SPEC 3 accessibility (WCAG 2.2 AA, axe-core)', () => {
     await modpinfo.goto(patronId)
     await modpinfo.email.fill('not-an-email')
     await modpinfo.optInWith('201555012')
-    await expect(modpinfo.errorMessages).toHaveText(['Enter an email address in the form name@example.org.', messages.SMS_ERR_NUMBER_LENGTH])
+    await expect(modpinfo.errorMessages).toHaveText([
+      'Enter an email address in the form name@example.org.',
+      messages.SMS_ERR_NUMBER_LENGTH,
+    ])
     await expect(modpinfo.mobile).toHaveAttribute('aria-invalid', 'true')
     await expectNoViolations(page, testInfo, 'modpinfo with errors')
 

@@ -1,7 +1,7 @@
 import { DEMO_PATRONS } from '../src/services/demoSeed.js'
 import { LoginPage } from './pages/LoginPage.js'
 import { ModpinfoPage } from './pages/ModpinfoPage.js'
-import { expect, test, type Portal } from './support/portal.js'
+import { expect, type Portal, test } from './support/portal.js'
 import { messages } from './support/texts.js'
 
 const grace = DEMO_PATRONS[1]!
@@ -13,7 +13,10 @@ async function setMobileOutOfBand(portal: Portal, patronId: number, mobile: stri
 }
 
 test.describe('SPEC 4.5 automatic opt-out when the record number changes', () => {
-  test('a different number set outside modpinfo opts the patron out silently and modpinfo shows SMS_ERR_AUTO_OPTOUT', async ({ page, portal }) => {
+  test('a different number set outside modpinfo opts the patron out silently and modpinfo shows SMS_ERR_AUTO_OPTOUT', async ({
+    page,
+    portal,
+  }) => {
     const patronId = await new LoginPage(page).logInAs(grace)
     await setMobileOutOfBand(portal, patronId, '(201) 555-0199')
 

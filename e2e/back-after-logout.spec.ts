@@ -7,7 +7,9 @@ const grace = DEMO_PATRONS[1]!
 // Everything on Grace's pages that would tell the next person at a shared PC who she is.
 const GRACE_SECRETS = [grace.name, 'Hopper', grace.barcode, grace.email, '555-0142', '555 0142']
 
-test('issue 10 finding 4: on a shared PC, Back after logout shows the login page, never the patron\'s name, card number, email, phone or consent history', async ({ page }) => {
+test("issue 10 finding 4: on a shared PC, Back after logout shows the login page, never the patron's name, card number, email, phone or consent history", async ({
+  page,
+}) => {
   const patronId = await new LoginPage(page).logInAs(grace)
   await expect(page.getByText(grace.barcode)).toBeVisible()
   const modpinfo = new ModpinfoPage(page)

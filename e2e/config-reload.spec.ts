@@ -6,7 +6,11 @@ import { messages } from './support/texts.js'
 
 const ada = DEMO_PATRONS[0]!
 
-test('SPEC 2 an edit of messages.conf shows the new status text within 2 seconds without a restart; a broken edit keeps the last good text', async ({ page, portal, request }) => {
+test('SPEC 2 an edit of messages.conf shows the new status text within 2 seconds without a restart; a broken edit keeps the last good text', async ({
+  page,
+  portal,
+  request,
+}) => {
   const patronId = await new LoginPage(page).logInAs(ada)
   const modpinfo = new ModpinfoPage(page)
   await modpinfo.goto(patronId)
@@ -23,10 +27,12 @@ test('SPEC 2 an edit of messages.conf shows the new status text within 2 seconds
 
   portal.writeConfig('messagesConf', `${edited}SMS_STATUS_OPTED_OUT=Broken edit\nthis line is not KEY=VALUE\n`)
   // Wait until the portal has read (and refused) the broken file, then look again.
-  await expect.poll(async () => {
-    const health = await (await request.get('/healthz')).json() as { config: { messagesConf: { errors: number } } }
-    return health.config.messagesConf.errors
-  }).toBeGreaterThan(0)
+  await expect
+    .poll(async () => {
+      const health = (await (await request.get('/healthz')).json()) as { config: { messagesConf: { errors: number } } }
+      return health.config.messagesConf.errors
+    })
+    .toBeGreaterThan(0)
   await modpinfo.reload()
   await expect(modpinfo.status).toHaveText('Not signed up for texts')
 })

@@ -10,7 +10,10 @@ const GRACE_MOBILE = '+12015550142'
 test.describe('SPEC 3 without JavaScript the server asks on a confirmation page', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('opting out shows SMS_OPTOUT_WARN with Confirm and Cancel; Cancel changes nothing, Confirm opts out with one opt-out SMS', async ({ page, portal }) => {
+  test('opting out shows SMS_OPTOUT_WARN with Confirm and Cancel; Cancel changes nothing, Confirm opts out with one opt-out SMS', async ({
+    page,
+    portal,
+  }) => {
     const patronId = await new LoginPage(page).logInAs(grace)
     const modpinfo = new ModpinfoPage(page)
     await modpinfo.goto(patronId)
@@ -35,7 +38,10 @@ test.describe('SPEC 3 without JavaScript the server asks on a confirmation page'
     expect(received.map((message) => message.text)).toEqual([texts.optout])
   })
 
-  test('changing the number shows SMS_PHONE_WARN; after Confirm the new number is Pending with an invitation and the old one gets nothing', async ({ page, portal }) => {
+  test('changing the number shows SMS_PHONE_WARN; after Confirm the new number is Pending with an invitation and the old one gets nothing', async ({
+    page,
+    portal,
+  }) => {
     const patronId = await new LoginPage(page).logInAs(grace)
     const modpinfo = new ModpinfoPage(page)
     await modpinfo.goto(patronId)

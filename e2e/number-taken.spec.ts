@@ -7,7 +7,10 @@ import { messages, texts } from './support/texts.js'
 const ada = DEMO_PATRONS[0]!
 const alan = DEMO_PATRONS[3]!
 
-test('SPEC 4.2 a number another patron holds, typed in another format, shows SMS_ERR_NUMBER_TAKEN without revealing that patron', async ({ page, portal }) => {
+test('SPEC 4.2 a number another patron holds, typed in another format, shows SMS_ERR_NUMBER_TAKEN without revealing that patron', async ({
+  page,
+  portal,
+}) => {
   const login = new LoginPage(page)
   const modpinfo = new ModpinfoPage(page)
   const adaId = await login.logInAs(ada)
@@ -23,7 +26,7 @@ test('SPEC 4.2 a number another patron holds, typed in another format, shows SMS
 
   await expect(modpinfo.errorMessages).toHaveText([messages.SMS_ERR_NUMBER_TAKEN])
   await expect(modpinfo.status).toHaveText(messages.SMS_STATUS_OPTED_OUT)
-  const body = await page.locator('body').innerText()
+  const body = await page.locator('body').textContent()
   for (const secret of [ada.name, 'Lovelace', ada.barcode, ada.email]) expect(body).not.toContain(secret)
 
   const store = await portal.openStore()

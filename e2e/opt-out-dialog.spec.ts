@@ -8,7 +8,10 @@ import { messages, texts, webOptions } from './support/texts.js'
 const grace = DEMO_PATRONS[1]!
 const GRACE_MOBILE = '+12015550142'
 
-test('SPEC 4.4 opt-out with JavaScript: Cancel in the SMS_OPTOUT_WARN dialog changes nothing; OK makes it Pending, then Not Opted In with one opt-out SMS, and the number stays', async ({ page, portal }) => {
+test('SPEC 4.4 opt-out with JavaScript: Cancel in the SMS_OPTOUT_WARN dialog changes nothing; OK makes it Pending, then Not Opted In with one opt-out SMS, and the number stays', async ({
+  page,
+  portal,
+}) => {
   const patronId = await new LoginPage(page).logInAs(grace)
   const modpinfo = new ModpinfoPage(page)
   await modpinfo.goto(patronId)

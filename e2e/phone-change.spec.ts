@@ -8,7 +8,10 @@ const grace = DEMO_PATRONS[1]!
 const OLD_NUMBER = '+12015550142'
 const NEW_NUMBER = '+12015550199'
 
-test('SPEC 4.7 phone change: Cancel in the SMS_PHONE_WARN dialog keeps the old number; OK ends the old registration and invites only the new number', async ({ page, portal }) => {
+test('SPEC 4.7 phone change: Cancel in the SMS_PHONE_WARN dialog keeps the old number; OK ends the old registration and invites only the new number', async ({
+  page,
+  portal,
+}) => {
   const patronId = await new LoginPage(page).logInAs(grace)
   const modpinfo = new ModpinfoPage(page)
   await modpinfo.goto(patronId)

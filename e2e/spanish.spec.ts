@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page, TestInfo } from '@playwright/test'
 import { fillSmsText } from '../src/config/messages.js'
-import { SPANISH_DEFAULT_MESSAGES as mensajes, SPANISH_DEFAULT_WEB_TEXTS as avisos } from '../src/config/spanishDefaults.js'
+import { SPANISH_DEFAULT_WEB_TEXTS as avisos, SPANISH_DEFAULT_MESSAGES as mensajes } from '../src/config/spanishDefaults.js'
 import { DEMO_PATRONS } from '../src/services/demoSeed.js'
 import { es } from '../src/web/i18n/es.js'
 import { SpanishPages } from './pages/spanish.js'
@@ -19,11 +19,16 @@ const sms = (key: 'SMS_TEXT_INVITATION' | 'SMS_TEXT_CONFIRMATION' | 'SMS_TEXT_OP
 async function expectNoViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
   await testInfo.attach(`axe ${name}`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' })
-  const summary = results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+  const summary = results.violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  )
   expect(summary, `axe violations on ${name}`).toEqual([])
 }
 
-test('SPEC 9 opt in in Spanish: the switch, a Spanish invitation, SÍ from the phone, a Spanish confirmation; axe finds nothing', async ({ page, portal }, testInfo) => {
+test('SPEC 9 opt in in Spanish: the switch, a Spanish invitation, SÍ from the phone, a Spanish confirmation; axe finds nothing', async ({
+  page,
+  portal,
+}, testInfo) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(ada)
   await expectNoViolations(page, testInfo, 'top (es)')
@@ -42,7 +47,10 @@ test('SPEC 9 opt in in Spanish: the switch, a Spanish invitation, SÍ from the p
   await expect(pages.history.getByRole('row').nth(1)).toContainText(`${es.modpinfo.statusPrefix} ${mensajes.SMS_STATUS_OPTED_IN}`)
 })
 
-test('SPEC 9 the SMS_OPTOUT_WARN dialog in Spanish: Cancel keeps the alerts; OK stops them with a Spanish opt-out text', async ({ page, portal }) => {
+test('SPEC 9 the SMS_OPTOUT_WARN dialog in Spanish: Cancel keeps the alerts; OK stops them with a Spanish opt-out text', async ({
+  page,
+  portal,
+}) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(grace)
   await pages.gotoModpinfo(patronId)
@@ -76,7 +84,9 @@ test('SPEC 9 the SMS_PHONE_WARN dialog in Spanish before a new number; OK invite
   expect(received.map((message) => message.text)).toEqual([sms('SMS_TEXT_INVITATION')])
 })
 
-test('SPEC 9 validation errors in Spanish: the error summary links each message to its field; axe finds nothing', async ({ page }, testInfo) => {
+test('SPEC 9 validation errors in Spanish: the error summary links each message to its field; axe finds nothing', async ({
+  page,
+}, testInfo) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(ada)
   await pages.gotoModpinfo(patronId)
@@ -109,7 +119,10 @@ test('SPEC 9 axe on the Spanish login page, with a wrong PIN, and on the Spanish
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('SPEC 9 the no-JavaScript confirmation page in Spanish: the Spanish warning, Confirmar applies the opt-out', async ({ page, portal }) => {
+  test('SPEC 9 the no-JavaScript confirmation page in Spanish: the Spanish warning, Confirmar applies the opt-out', async ({
+    page,
+    portal,
+  }) => {
     const pages = new SpanishPages(page)
     const patronId = await pages.logInInSpanish(grace)
     await pages.gotoModpinfo(patronId)

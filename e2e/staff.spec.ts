@@ -1,7 +1,7 @@
-import { AxeBuilder } from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
 import { DEMO_PATRONS, DEMO_STAFF } from '../src/services/demoSeed.js'
 import { LoginPage } from './pages/LoginPage.js'
 import { ModpinfoPage } from './pages/ModpinfoPage.js'
@@ -21,7 +21,9 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 test.describe('SPEC 6 staff console', () => {
-  test('search by a differently formatted number finds the patron: "+1 201.555.0142" finds the record holding "(201) 555-0142"', async ({ page }) => {
+  test('search by a differently formatted number finds the patron: "+1 201.555.0142" finds the record holding "(201) 555-0142"', async ({
+    page,
+  }) => {
     const staff = new StaffConsolePage(page)
     await staff.logIn(DEMO_STAFF.username, DEMO_STAFF.password)
     await staff.search('+1 201.555.0142')
@@ -31,7 +33,10 @@ test.describe('SPEC 6 staff console', () => {
     await expect(staff.results.getByRole('row').nth(1)).toContainText(messages.SMS_STATUS_OPTED_IN)
   })
 
-  test('SPEC 4.8 delete patron: after confirming, the patron can no longer log in, no SMS is sent, and the consent history is kept', async ({ page, portal }) => {
+  test('SPEC 4.8 delete patron: after confirming, the patron can no longer log in, no SMS is sent, and the consent history is kept', async ({
+    page,
+    portal,
+  }) => {
     const staff = new StaffConsolePage(page)
     await staff.logIn(DEMO_STAFF.username, DEMO_STAFF.password)
     await staff.openRecord(grace.barcode, grace.name)
@@ -58,7 +63,10 @@ test.describe('SPEC 6 staff console', () => {
     expect(await portal.simulatorMessages(GRACE_E164)).toEqual([])
   })
 
-  test('SPEC 4.8 delete MOBILE PH: after confirming, the patron\'s own modpinfo shows Not Opted In and an empty mobile number, and no SMS is sent', async ({ page, portal }) => {
+  test("SPEC 4.8 delete MOBILE PH: after confirming, the patron's own modpinfo shows Not Opted In and an empty mobile number, and no SMS is sent", async ({
+    page,
+    portal,
+  }) => {
     const staff = new StaffConsolePage(page)
     await staff.logIn(DEMO_STAFF.username, DEMO_STAFF.password)
     await staff.openRecord('Grace', grace.name)
@@ -76,7 +84,10 @@ test.describe('SPEC 6 staff console', () => {
     expect(await portal.simulatorMessages(GRACE_E164)).toEqual([])
   })
 
-  test('SPEC 2 config edit: messages.conf with a broken line is refused with its line number and the file is unchanged; a valid edit changes the patron page', async ({ page, portal }) => {
+  test('SPEC 2 config edit: messages.conf with a broken line is refused with its line number and the file is unchanged; a valid edit changes the patron page', async ({
+    page,
+    portal,
+  }) => {
     const file = join(dirname(portal.dataDir), 'messages.conf')
     const original = readFileSync(file, 'utf8')
     const staff = new StaffConsolePage(page)
@@ -113,7 +124,9 @@ test.describe('SPEC 6 staff console', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Staff only' })).toBeVisible()
   })
 
-  test('WCAG 2.2 AA (axe-core): the staff login, search results, record, confirmation, configuration and editor with errors have no violations', async ({ page }) => {
+  test('WCAG 2.2 AA (axe-core): the staff login, search results, record, confirmation, configuration and editor with errors have no violations', async ({
+    page,
+  }) => {
     const staff = new StaffConsolePage(page)
     await page.goto('/staff/login')
     expect(await axeViolations(page), 'login').toEqual([])

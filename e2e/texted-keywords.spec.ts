@@ -12,7 +12,10 @@ test.describe('SPEC 4.6 keywords texted from the phone', () => {
   // Alerts may go out at any hour in this test, so a held alert cannot pass for a refused one.
   test.use({ portalOptions: { webOptions: `${repoConfig('webOptions')}\nSMS_SEND_WINDOW=00:00-24:00\n` } })
 
-  test('STOP opts out at once and nothing more is sent (alert, re-submit); HELP gets the help text; START opts in again with a confirmation', async ({ page, portal }) => {
+  test('STOP opts out at once and nothing more is sent (alert, re-submit); HELP gets the help text; START opts in again with a confirmation', async ({
+    page,
+    portal,
+  }) => {
     const patronId = await new LoginPage(page).logInAs(grace)
     const simulator = new SimulatorPage(page)
     await simulator.goto()

@@ -8,7 +8,10 @@ import { escapeRegExp, messages, texts } from './support/texts.js'
 const ada = DEMO_PATRONS[0]!
 const ADA_MOBILE = '+12015550123'
 
-test('SPEC 4.3 US opt-in: a valid number with Opt In is Pending with an invitation SMS, and replying YES makes it Opted In with a confirmation SMS', async ({ page, portal }) => {
+test('SPEC 4.3 US opt-in: a valid number with Opt In is Pending with an invitation SMS, and replying YES makes it Opted In with a confirmation SMS', async ({
+  page,
+  portal,
+}) => {
   const patronId = await new LoginPage(page).logInAs(ada)
   const modpinfo = new ModpinfoPage(page)
   await modpinfo.goto(patronId)
@@ -45,4 +48,3 @@ test('SPEC 4.3 US opt-in: a valid number with Opt In is Pending with an invitati
     /You asked for SMS alerts to \+1 201 555 0123.*Status: Pending.*On this website/s,
   ])
 })
-

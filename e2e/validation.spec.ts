@@ -1,7 +1,7 @@
 import { DEMO_PATRONS } from '../src/services/demoSeed.js'
 import { LoginPage } from './pages/LoginPage.js'
 import { ModpinfoPage } from './pages/ModpinfoPage.js'
-import { expect, test, type Portal } from './support/portal.js'
+import { expect, type Portal, test } from './support/portal.js'
 import { escapeRegExp, messages } from './support/texts.js'
 
 const ada = DEMO_PATRONS[0]!
@@ -14,8 +14,14 @@ async function expectNothingSaved(portal: Portal, patronId: number): Promise<voi
 }
 
 test.describe('SPEC 4.1 mobile number validation', () => {
-  for (const [digits, typed] of [['9', '201555012'], ['16', '2015550123456789']] as const) {
-    test(`a ${digits}-digit number shows SMS_ERR_NUMBER_LENGTH in the summary and beside the field, and nothing is saved`, async ({ page, portal }) => {
+  for (const [digits, typed] of [
+    ['9', '201555012'],
+    ['16', '2015550123456789'],
+  ] as const) {
+    test(`a ${digits}-digit number shows SMS_ERR_NUMBER_LENGTH in the summary and beside the field, and nothing is saved`, async ({
+      page,
+      portal,
+    }) => {
       const patronId = await new LoginPage(page).logInAs(ada)
       const modpinfo = new ModpinfoPage(page)
       await modpinfo.goto(patronId)

@@ -12,6 +12,9 @@ fi
 echo "== type check"
 npx tsc --noEmit -p .
 
+echo "== lint (Biome: lint rules and formatting)"
+npx biome check .
+
 log=$(mktemp)
 sqlite_log=$(mktemp)
 pg_log=$(mktemp)

@@ -1,5 +1,5 @@
-import express, { type Express } from 'express'
 import { fileURLToPath } from 'node:url'
+import express, { type Express } from 'express'
 import type { Services } from './services/index.js'
 import { errorHandler, notFound } from './web/errorHandler.js'
 import { onlyUnder } from './web/middleware/onlyUnder.js'
@@ -9,7 +9,6 @@ import { setUpNoStore } from './web/middleware/setUpNoStore.js'
 import { setUpSiteLocals } from './web/middleware/setUpSiteLocals.js'
 import { setUpWebSecurity } from './web/middleware/setUpWebSecurity.js'
 import { setUpWebSession } from './web/middleware/setUpWebSession.js'
-import { setUpViews } from './web/setUpViews.js'
 import { paths } from './web/paths.js'
 import { apiErrors, apiRoutes } from './web/routes/apiRoutes.js'
 import { healthRoutes } from './web/routes/healthRoutes.js'
@@ -18,6 +17,7 @@ import { simulatorRoutes } from './web/routes/simulatorRoutes.js'
 import { exceptStaffConfig, staffConfigBody } from './web/routes/staff/configRoutes.js'
 import { staffRoutes } from './web/routes/staff/index.js'
 import { webhookRoutes } from './web/routes/webhookRoutes.js'
+import { setUpViews } from './web/setUpViews.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http'
 import { createApp } from './app.js'
 import { ConfigError } from './config/configSnapshot.js'
-import { EnvError, readEnv, type Env } from './config/env.js'
+import { type Env, EnvError, readEnv } from './config/env.js'
 import { createLogger } from './logger.js'
-import { DatabaseUnreachableError } from './store/errors.js'
 import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'
 import { buildServices, type Services } from './services/index.js'
+import { DatabaseUnreachableError } from './store/errors.js'
 
 function refuse(message: string): never {
   process.stderr.write(`webpac: ${message}\n`)
@@ -13,7 +13,10 @@ function refuse(message: string): never {
 }
 
 function banner(env: Env, url: string, seeded: boolean): string {
-  const lines = [`WebPAC SMS is listening on ${url}`, `  SMS gateway: ${env.smsGateway}${env.smsGateway === 'simulator' ? ` (simulated phones at ${url}/simulator)` : ''}`]
+  const lines = [
+    `WebPAC SMS is listening on ${url}`,
+    `  SMS gateway: ${env.smsGateway}${env.smsGateway === 'simulator' ? ` (simulated phones at ${url}/simulator)` : ''}`,
+  ]
   if (env.seedDemo) {
     lines.push(seeded ? '  Demo data seeded. Patron logins (barcode / PIN):' : '  Demo patron logins (barcode / PIN):')
     for (const patron of DEMO_PATRONS) lines.push(`    ${patron.barcode} / ${patron.pin}  ${patron.name}: ${patron.note}`)

@@ -37,9 +37,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requests: options.setupRequest ? [{ setupRequest: options.setupRequest }] : undefined,
   })
   const cpuAfter = options.serverCpuMs?.()
-  const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
-    ? null
-    : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total)
+  const cpuUsPerRequest =
+    cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+      ? null
+      : Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total)
   return {
     cpuUsPerRequest,
     requestsPerSecond: Math.round(result.requests.average),

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
 export interface RunningServer {
@@ -43,8 +43,13 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv, readyP
       }
     }
     child.stdout?.on('data', onData)
-    child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)) })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${output}`))
+    })
   })
   for (;;) {
     const response = await fetch(`${url}${readyPath}`).catch(() => null)
@@ -70,13 +75,14 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv, readyP
     startupMs,
     peakRssMb: readPeak,
     cpuMs: readCpu,
-    stop: () => new Promise<void>((resolve) => {
-      readPeak()
-      readCpu()
-      if (child.exitCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        readPeak()
+        readCpu()
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
+      }),
   }
 }

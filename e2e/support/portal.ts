@@ -1,13 +1,13 @@
-import { test as base, expect } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { SimulatedMessage } from '../../src/sms/simulatorGateway.js'
+import { test as base, expect } from '@playwright/test'
 import pg from 'pg'
-import { openSqliteStore, openStore, sqliteFileFor, type Store } from '../../src/store/store.js'
+import type { SimulatedMessage } from '../../src/sms/simulatorGateway.js'
+import { openSqliteStore, openStore, type Store, sqliteFileFor } from '../../src/store/store.js'
 
 export { expect }
 
@@ -27,7 +27,11 @@ export interface PortalOptions {
   env?: Record<string, string>
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
 
 export interface Portal {
   /** e.g. http://127.0.0.1:41234 (also the tests' baseURL) */
@@ -134,8 +138,12 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
-  child.stdout?.on('data', (chunk: Buffer) => { log += chunk.toString() })
-  child.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString() })
+  child.stdout?.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
   const output = () => log
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
 
@@ -165,10 +173,15 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
     simulatorMessages,
     async waitForTexts(e164, count) {
       let messages: PhoneMessage[] = []
-      await expect.poll(async () => {
-        messages = await simulatorMessages(e164)
-        return messages.filter((message) => message.direction === 'outbound').length
-      }, { message: `texts received by ${e164}` }).toBeGreaterThanOrEqual(count)
+      await expect
+        .poll(
+          async () => {
+            messages = await simulatorMessages(e164)
+            return messages.filter((message) => message.direction === 'outbound').length
+          },
+          { message: `texts received by ${e164}` },
+        )
+        .toBeGreaterThanOrEqual(count)
       return messages
     },
     async replyFromPhone(e164, text) {
@@ -197,11 +210,19 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
     },
     async runCli(args) {
       if (!cliAvailable) throw new Error('src/cli/main.ts does not exist yet')
-      const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let stdout = ''
       let stderr = ''
-      cli.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-      cli.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+      cli.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+      })
+      cli.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
       const code = await new Promise<number>((resolve) => cli.once('exit', (exitCode) => resolve(exitCode ?? 1)))
       return { code, stdout, stderr }
     },

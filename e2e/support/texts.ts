@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { readConfig, type ConfigSnapshot } from '../../src/config/configSnapshot.js'
+import { type ConfigSnapshot, readConfig } from '../../src/config/configSnapshot.js'
 import { smsText, termsText } from '../../src/services/smsTexts.js'
 import { repoRoot } from './portal.js'
 

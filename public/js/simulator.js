@@ -45,6 +45,11 @@ async function poll() {
 
 if (list) {
   const timer = setInterval(() => {
-    poll().then((ok) => { if (!ok) clearInterval(timer) }, () => clearInterval(timer))
+    poll().then(
+      (ok) => {
+        if (!ok) clearInterval(timer)
+      },
+      () => clearInterval(timer),
+    )
   }, 2000)
 }

@@ -1,6 +1,6 @@
 import type { PageLanguage } from '../web/i18n/index.js'
-import type { Chrome } from '../web/viewModels/layout.js'
 import type { NavLink } from '../web/middleware/setUpSiteLocals.js'
+import type { Chrome } from '../web/viewModels/layout.js'
 
 // What middleware puts in res.locals, which every template also reads. Each is set before any
 // handler that reads it runs: the first four for every request (setUpSiteLocals, setUpCsrf),

@@ -6,7 +6,7 @@ export async function apiKeyCreateCommand(context: CliContext, name: string): Pr
   process.stdout.write(`${created.key}\n`)
   process.stderr.write(
     `API key "${created.name}" created. Store it now: only its hash is kept, so it cannot be shown again.\n` +
-    'Use it as "Authorization: Bearer KEY" on POST /api/v1/alerts.\n',
+      'Use it as "Authorization: Bearer KEY" on POST /api/v1/alerts.\n',
   )
 }
 
@@ -26,8 +26,10 @@ export async function apiKeyListCommand(context: CliContext): Promise<void> {
       key.revoked_at ? `revoked ${minute(key.revoked_at)}` : 'active',
     ]),
   ]
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '))
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []
+  const lines = rows.map((row) =>
+    row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '),
+  )
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 

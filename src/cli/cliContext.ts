@@ -1,9 +1,9 @@
 import { formatProblem } from '../config/confFile.js'
-import { allErrors, readConfig, type ConfigPaths, type ConfigSnapshot } from '../config/configSnapshot.js'
-import { readEnv, type Env } from '../config/env.js'
+import { allErrors, type ConfigPaths, type ConfigSnapshot, readConfig } from '../config/configSnapshot.js'
+import { type Env, readEnv } from '../config/env.js'
 import { silentLogger } from '../logger.js'
 import { ApiKeyService } from '../services/apiKeyService.js'
-import { systemClock, type ServiceDeps } from '../services/deps.js'
+import { type ServiceDeps, systemClock } from '../services/deps.js'
 import { Ledger } from '../services/ledger.js'
 import { StaffActions } from '../services/staffActions.js'
 import { StaffAuthService } from '../services/staffAuthService.js'
@@ -39,7 +39,10 @@ export class CliContext {
   config(): ConfigSnapshot {
     if (this.#config) return this.#config
     const { snapshot, files } = readConfig(this.configPaths)
-    if (snapshot) return (this.#config = snapshot)
+    if (snapshot) {
+      this.#config = snapshot
+      return snapshot
+    }
     const problems = allErrors(files).map(formatProblem)
     throw new CliError(`the configuration has errors; fix them first (see "webpac config check"):\n${problems.join('\n')}`)
   }
@@ -48,7 +51,13 @@ export class CliContext {
   async services(): Promise<CliServices> {
     if (this.#services) return this.#services
     // No outbox worker runs in the CLI: what a command queues, the server's worker finds on its next poll.
-    const deps: ServiceDeps = { store: await this.store(), config: () => this.config(), clock: systemClock, log: silentLogger(), onQueued: () => {} }
+    const deps: ServiceDeps = {
+      store: await this.store(),
+      config: () => this.config(),
+      clock: systemClock,
+      log: silentLogger(),
+      onQueued: () => {},
+    }
     this.#services = {
       apiKeys: new ApiKeyService(deps),
       staffAuth: new StaffAuthService(deps),

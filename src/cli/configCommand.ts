@@ -1,5 +1,5 @@
 import { byLine, formatProblem } from '../config/confFile.js'
-import { CONF_KINDS, readConfig, type ConfigPaths } from '../config/configSnapshot.js'
+import { CONF_KINDS, type ConfigPaths, readConfig } from '../config/configSnapshot.js'
 
 /** `webpac config check` (SPEC 2, 9): every file, the Spanish ones too, every error with its line; exit code 1 on any error. */
 export function configCheckCommand(paths: ConfigPaths): number {
@@ -13,7 +13,10 @@ export function configCheckCommand(paths: ConfigPaths): number {
     for (const problem of byLine(state.warnings)) process.stdout.write(`  warning: ${formatProblem(problem)}\n`)
   }
   if (errors > 0) {
-    process.stderr.write(`webpac: the configuration has ${errors} error${errors === 1 ? '' : 's'}; a running server keeps the last good version until they are fixed\n`)
+    process.stderr.write(
+      `webpac: the configuration has ${errors} error${errors === 1 ? '' : 's'}; ` +
+        'a running server keeps the last good version until they are fixed\n',
+    )
     return 1
   }
   return 0

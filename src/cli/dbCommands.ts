@@ -1,5 +1,5 @@
+import { type CopyProgress, CopyRefused, copySqliteToPostgres } from '../store/postgres/copyFromSqlite.js'
 import { createPool, migratePostgres, waitForDatabase } from '../store/postgres/openPostgres.js'
-import { copySqliteToPostgres, CopyRefused, type CopyProgress } from '../store/postgres/copyFromSqlite.js'
 import { maskedUrl } from '../store/postgres/pgErrors.js'
 import { openSqlite } from '../store/sqlite/openSqlite.js'
 import { isPostgresUrl, sqliteFileFor } from '../store/store.js'
@@ -32,8 +32,10 @@ export async function dbMigrateCommand(context: CliContext): Promise<void> {
     const started = new Date().toISOString()
     const db = openSqlite(where)
     try {
-      const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all() as
-        { version: number; applied_at: string }[]
+      const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all() as {
+        version: number
+        applied_at: string
+      }[]
       versions = rows.map((row) => row.version)
       applied = rows.filter((row) => row.applied_at >= started).map((row) => row.version)
     } finally {
@@ -41,9 +43,11 @@ export async function dbMigrateCommand(context: CliContext): Promise<void> {
     }
   }
   const latest = versions.at(-1) ?? 0
-  process.stdout.write(applied.length > 0
-    ? `${where}: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}; the schema is at version ${latest}.\n`
-    : `${where}: nothing to apply; the schema is at version ${latest}.\n`)
+  process.stdout.write(
+    applied.length > 0
+      ? `${where}: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}; the schema is at version ${latest}.\n`
+      : `${where}: nothing to apply; the schema is at version ${latest}.\n`,
+  )
 }
 
 /** `webpac db copy --from sqlite:PATH --to postgres://URL`: moves a library to PostgreSQL, with its history. */
@@ -65,12 +69,15 @@ export async function dbCopyCommand(from: string, to: string): Promise<void> {
     const lines = tables.map(({ table, rows }) => `  ${table.padEnd(width)}  ${count(rows).padStart(12)}`)
     const total = tables.reduce((sum, { rows }) => sum + rows, 0)
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    process.stdout.write([
-      `Copied ${count(total)} rows from ${file} to ${maskedUrl(to)} in ${seconds} s; row counts checked, table by table:`,
-      ...lines,
-      'Ids are kept and the id sequences moved past them. Sessions and login-throttle counts were not copied: everyone logs in once more.',
-      '',
-    ].join('\n'))
+    process.stdout.write(
+      [
+        `Copied ${count(total)} rows from ${file} to ${maskedUrl(to)} in ${seconds} s; row counts checked, table by table:`,
+        ...lines,
+        'Ids are kept and the id sequences moved past them. ' +
+          'Sessions and login-throttle counts were not copied: everyone logs in once more.',
+        '',
+      ].join('\n'),
+    )
   } catch (error) {
     display.clear()
     if (error instanceof CopyRefused) throw new CliError(error.message)

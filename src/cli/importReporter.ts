@@ -67,7 +67,11 @@ export class ImportReporter {
   batch(progress: ImportProgress, problems: readonly ImportProblem[]): void {
     if (problems.length > 0) {
       this.display.clear()
-      this.out.write(problems.map((problem) => `line ${problem.line}: ${problem.severity === 'rejected' ? 'rejected' : 'warning'}: ${problem.message}\n`).join(''))
+      this.out.write(
+        problems
+          .map((problem) => `line ${problem.line}: ${problem.severity === 'rejected' ? 'rejected' : 'warning'}: ${problem.message}\n`)
+          .join(''),
+      )
     }
     this.display.show(progress.rows, this.percent(), this.status(progress))
   }
@@ -76,11 +80,18 @@ export class ImportReporter {
     this.display.clear()
     const peakMb = Math.round(process.resourceUsage().maxRSS / 1024)
     const lines = [
-      `Imported ${count(summary.imported)} of ${count(summary.rows)} rows from ${file} in ${(summary.durationMs / 1000).toFixed(1)} s (peak memory ${peakMb} MB).`,
+      `Imported ${count(summary.imported)} of ${count(summary.rows)} rows from ${file} ` +
+        `in ${(summary.durationMs / 1000).toFixed(1)} s (peak memory ${peakMb} MB).`,
     ]
-    if (summary.rejected > 0) lines.push(`  ${plural(summary.rejected, 'row', 'rows')} rejected (listed above by line); existing patrons were left unchanged.`)
-    if (summary.warnings > 0) lines.push(`  ${plural(summary.warnings, 'patron', 'patrons')} imported with a mobile number that cannot receive SMS (listed above as warnings).`)
-    if (summary.withoutPin > 0) lines.push(`  ${plural(summary.withoutPin, 'patron', 'patrons')} imported without a PIN: they cannot log in until a PIN is set.`)
+    if (summary.rejected > 0)
+      lines.push(`  ${plural(summary.rejected, 'row', 'rows')} rejected (listed above by line); existing patrons were left unchanged.`)
+    if (summary.warnings > 0)
+      lines.push(
+        `  ${plural(summary.warnings, 'patron', 'patrons')} imported with a mobile number that cannot receive SMS ` +
+          '(listed above as warnings).',
+      )
+    if (summary.withoutPin > 0)
+      lines.push(`  ${plural(summary.withoutPin, 'patron', 'patrons')} imported without a PIN: they cannot log in until a PIN is set.`)
     lines.push('No one was opted in to SMS: patrons opt in themselves on the Modify Personal Information page.')
     this.out.write(`${lines.join('\n')}\n`)
   }
@@ -88,7 +99,10 @@ export class ImportReporter {
   private status(progress: ImportProgress): string {
     const seconds = (Date.now() - this.started) / 1000
     const rate = seconds > 0 ? Math.round(progress.rows / seconds) : 0
-    return `${count(progress.rows)} rows read, ${count(progress.imported)} imported, ${count(progress.rejected)} rejected, ${this.percent()}% of the file, ${count(rate)} rows/s`
+    return (
+      `${count(progress.rows)} rows read, ${count(progress.imported)} imported, ${count(progress.rejected)} rejected, ` +
+      `${this.percent()}% of the file, ${count(rate)} rows/s`
+    )
   }
 
   private percent(): number {

@@ -113,15 +113,13 @@ function program(): Command {
     })
 
   const db = webpac.command('db').description('the database: migrations, and moving a library from SQLite to PostgreSQL')
-  db
-    .command('migrate')
+  db.command('migrate')
     .description('apply the migrations the database (DATABASE_URL, or the SQLite file in DATA_DIR) lacks; servers also do this at start')
     .action(async () => {
       const { dbMigrateCommand } = await import('./dbCommands.js')
       await inContext((context) => dbMigrateCommand(context))
     })
-  db
-    .command('copy')
+  db.command('copy')
     .description(
       'copy every patron, registration, consent event, outbox row, webhook record, staff account and API key from the SQLite file ' +
         'into an empty PostgreSQL database, ids kept; refuses a target that already holds data',
@@ -153,11 +151,16 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // commander has already printed the help or the usage error.
       process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE
-    } else if (error instanceof CliError || error instanceof DomainError || error instanceof EnvError || error instanceof ConfigError ||
-      error instanceof DatabaseUnreachableError) {
+    } else if (
+      error instanceof CliError ||
+      error instanceof DomainError ||
+      error instanceof EnvError ||
+      error instanceof ConfigError ||
+      error instanceof DatabaseUnreachableError
+    ) {
       fail(error.message)
     } else {
-      fail(`unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+      fail(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
     }
   }
 }

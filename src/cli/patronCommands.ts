@@ -15,7 +15,9 @@ export async function importCommand(context: CliContext, file: string): Promise<
     size = stats.size
   } catch (error) {
     if (error instanceof CliError) throw error
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
+    throw new CliError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    )
   }
   const input = createReadStream(file)
   const reporter = new ImportReporter({ totalBytes: size, bytesRead: () => input.bytesRead })
@@ -39,6 +41,6 @@ export async function deleteCommand(context: CliContext, barcode: string): Promi
   const status = statusText(config.messages, before)
   process.stdout.write(
     `Deleted patron ${patron.barcode} (${patron.name}). SMS status was ${status}: opted out silently, no SMS sent, ` +
-    'queued messages cancelled. The consent history is kept.\n',
+      'queued messages cancelled. The consent history is kept.\n',
   )
 }

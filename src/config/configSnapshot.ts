@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { formatProblem, parseConfFile, type ConfProblem, type ParsedConf } from './confFile.js'
 import type { Lang } from '../domain/language.js'
-import { DEFAULT_WEB_TEXTS, languagePath, loadWebTexts, withWebTexts, type WebTexts } from './languageFiles.js'
+import { type ConfProblem, formatProblem, type ParsedConf, parseConfFile } from './confFile.js'
+import { DEFAULT_WEB_TEXTS, languagePath, loadWebTexts, type WebTexts, withWebTexts } from './languageFiles.js'
 import { DEFAULT_MESSAGES, DEFAULT_MESSAGES_BY_LANG, loadMessages, type Messages } from './messages.js'
 import { DEFAULT_WEB_OPTIONS, loadWebOptions, type WebOptions } from './webOptions.js'
 

@@ -1,24 +1,24 @@
 import { statSync } from 'node:fs'
 import { formatProblem } from './confFile.js'
-import { DEFAULT_WEB_TEXTS } from './languageFiles.js'
-import { DEFAULT_MESSAGES_BY_LANG } from './messages.js'
 import {
   allConfigPaths,
   allErrors,
   CONF_KINDS,
-  snapshotOf,
   ConfigError,
-  errorText,
-  isErrno,
-  readConfFile,
-  readConfig,
   type ConfigFileStates,
   type ConfigPaths,
   type ConfigSnapshot,
   type ConfKind,
+  errorText,
   type FileState,
+  isErrno,
+  readConfFile,
+  readConfig,
+  snapshotOf,
   type Views,
 } from './configSnapshot.js'
+import { DEFAULT_WEB_TEXTS } from './languageFiles.js'
+import { DEFAULT_MESSAGES_BY_LANG } from './messages.js'
 
 interface ConfigLog {
   info(obj: object, msg: string): void
@@ -26,7 +26,10 @@ interface ConfigLog {
   error(obj: object, msg: string): void
 }
 
-/** Polls every file (the English two and their Spanish twins) and applies a good edit; a broken or missing file keeps the last good version in force. */
+/**
+ * Polls every file (the English two and their Spanish twins) and applies a good edit; a broken or
+ * missing file keeps the last good version in force.
+ */
 export class ConfigWatcher {
   private snapshot: ConfigSnapshot | null = null
   private states: ConfigFileStates
@@ -110,10 +113,7 @@ export class ConfigWatcher {
     }
     if (read.errors.length > 0) {
       this.states[kind] = { ...previous, errors: read.errors, warnings: read.warnings }
-      this.log.error(
-        { file: path, problems: read.errors.map(formatProblem) },
-        'config file has errors; keeping the last good version',
-      )
+      this.log.error({ file: path, problems: read.errors.map(formatProblem) }, 'config file has errors; keeping the last good version')
       return
     }
 

@@ -67,13 +67,18 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     throw new EnvError(`PORT must be a port number (0-65535), got "${source.PORT}"`)
   }
 
-  const sessionSecrets = (value('SESSION_SECRET') ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '')
+  const sessionSecrets = (value('SESSION_SECRET') ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '')
   if (production && sessionSecrets.length === 0) {
     throw new EnvError('NODE_ENV=production needs SESSION_SECRET (a long random string) to sign session cookies')
   }
   // An HMAC key needs its length in entropy; a short one can be guessed offline from one cookie.
   if (production && sessionSecrets.some((secret) => secret.length < MIN_SESSION_SECRET_LENGTH)) {
-    throw new EnvError(`NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`)
+    throw new EnvError(
+      `NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`,
+    )
   }
 
   const gatewayName = value('SMS_GATEWAY')

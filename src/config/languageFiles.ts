@@ -25,7 +25,10 @@ export function languagePath(path: string, lang: Exclude<Lang, 'en'>): string {
 }
 
 // The same parser and checks as webpub.def, so a line is wrong in both files for the same reason.
-export function loadWebTexts(parsed: ParsedConf, lang: Exclude<Lang, 'en'>): { texts: WebTexts; errors: ConfProblem[]; warnings: ConfProblem[] } {
+export function loadWebTexts(
+  parsed: ParsedConf,
+  lang: Exclude<Lang, 'en'>,
+): { texts: WebTexts; errors: ConfProblem[]; warnings: ConfProblem[] } {
   const { options, errors, warnings } = loadWebOptions(parsed)
   const defaults = DEFAULT_WEB_TEXTS[lang]
   const given = (key: string) => parsed.entries.has(key)

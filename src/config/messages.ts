@@ -1,7 +1,7 @@
-import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
 import type { Lang } from '../domain/language.js'
 import type { SmsStatus } from '../domain/optIn.js'
 import { gsm7Length, nonGsm7Chars, smsSegments } from '../domain/smsLength.js'
+import { byLine, type ConfProblem, misspeltSmsKeys, type ParsedConf } from './confFile.js'
 import { SPANISH_DEFAULT_MESSAGES } from './spanishDefaults.js'
 
 export const MESSAGE_KEYS = [
@@ -46,18 +46,15 @@ export const DEFAULT_MESSAGES: Messages = Object.freeze({
     'messages. Privacy: your mobile number is used only to send you library alerts and is never sold or ' +
     'shared for marketing.',
   SMS_TEXT_INVITATION:
-    '{library}: Reply YES to confirm SMS alerts. Msg freq varies. Msg & data rates may apply. ' +
-    'Reply HELP for help, STOP to cancel.',
+    '{library}: Reply YES to confirm SMS alerts. Msg freq varies. Msg & data rates may apply. ' + 'Reply HELP for help, STOP to cancel.',
   SMS_TEXT_CONFIRMATION:
-    '{library}: You are signed up for SMS alerts. Msg freq varies. Msg & data rates may apply. ' +
-    'Reply HELP for help, STOP to cancel.',
+    '{library}: You are signed up for SMS alerts. Msg freq varies. Msg & data rates may apply. ' + 'Reply HELP for help, STOP to cancel.',
   SMS_TEXT_OPTOUT: '{library}: You are unsubscribed from SMS alerts. No more messages will be sent.',
   SMS_TEXT_HELP:
     '{library} SMS alerts. Help: ask at your library or visit our website. Msg freq varies. ' +
     'Msg & data rates may apply. Reply STOP to cancel.',
   SMS_ERR_NUMBER_LENGTH: 'Mobile numbers must be 10 to 15 digits.',
-  SMS_ERR_NUMBER_INVALID:
-    "Enter a valid mobile number. Numbers outside the library's country need + and the country code.",
+  SMS_ERR_NUMBER_INVALID: "Enter a valid mobile number. Numbers outside the library's country need + and the country code.",
   SMS_ERR_NUMBER_TAKEN:
     'This mobile number is already registered for SMS alerts on another library account. ' +
     'Use a different number or ask library staff for help.',
@@ -100,7 +97,10 @@ const SMS_SINGLE_PART = 160
 const MOST_PARTS = 2
 const KNOWN_KEYS: ReadonlySet<string> = new Set(MESSAGE_KEYS)
 
-export function loadMessages(parsed: ParsedConf, lang: Lang = 'en'): {
+export function loadMessages(
+  parsed: ParsedConf,
+  lang: Lang = 'en',
+): {
   messages: Messages
   errors: ConfProblem[]
   warnings: ConfProblem[]
@@ -125,9 +125,7 @@ export function loadMessages(parsed: ParsedConf, lang: Lang = 'en'): {
 
 // One pass, so a library name that itself contains "{shortcode}" is not expanded again
 export function fillSmsText(template: string, values: SmsTextValues): string {
-  return template.replace(PLACEHOLDER, (whole, word: string) =>
-    isPlaceholder(word) ? values[word] : whole,
-  )
+  return template.replace(PLACEHOLDER, (whole, word: string) => (isPlaceholder(word) ? values[word] : whole))
 }
 
 function unknownPlaceholders(template: string): string[] {
@@ -142,9 +140,7 @@ function isPlaceholder(word: string): word is SmsPlaceholder {
 function checkValue(key: MessageKey, value: string): string[] {
   if (value.trim() === '') return [`${key} is empty; delete the line to use the built-in text`]
   if (!TEMPLATE_KEYS.has(key)) return []
-  return unknownPlaceholders(value).map(
-    (word) => `${key} uses the unknown placeholder {${word}}; use {library}, {shortcode} or {name}`,
-  )
+  return unknownPlaceholders(value).map((word) => `${key} uses the unknown placeholder {${word}}; use {library}, {shortcode} or {name}`)
 }
 
 function smsTextWarnings(key: MessageKey, value: string, lang: Lang): string[] {
@@ -159,9 +155,7 @@ function smsTextWarnings(key: MessageKey, value: string, lang: Lang): string[] {
   }
   const fixedLength = gsm7Length(value.replace(PLACEHOLDER, ''))
   if (fixedLength > SMS_SINGLE_PART) {
-    warnings.push(
-      `${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`,
-    )
+    warnings.push(`${key} is ${fixedLength} characters before placeholders are filled in; it will be sent as several SMS`)
   }
   // Counted as sent: with a letter outside GSM-7 every part holds 67 characters, not 153.
   const parts = smsSegments(value.replace(PLACEHOLDER, '')).segments

@@ -1,6 +1,6 @@
-import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js'
 import type { Result } from '../domain/result.js'
-import { byLine, misspeltSmsKeys, type ConfProblem, type ParsedConf } from './confFile.js'
+import { byLine, type ConfProblem, misspeltSmsKeys, type ParsedConf } from './confFile.js'
 
 interface SendWindow {
   start: string // 'HH:MM'
@@ -146,9 +146,7 @@ function checkWholeNumber(unit: string): (raw: string) => Result<number> {
 }
 
 function checkSendWindow(raw: string): Result<SendWindow> {
-  const message =
-    'must be HH:MM-HH:MM in 24-hour time with the start before the end, such as 08:00-21:00; ' +
-    `got ${JSON.stringify(raw)}`
+  const message = `must be HH:MM-HH:MM in 24-hour time with the start before the end, such as 08:00-21:00; got ${JSON.stringify(raw)}`
   const [from, to, ...rest] = raw.split('-').map((part) => part.trim())
   if (from === undefined || to === undefined || rest.length > 0) return fail(message)
   const startMinute = clockMinutes(from)

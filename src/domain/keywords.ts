@@ -3,10 +3,22 @@ import type { Lang } from './language.js'
 export type Keyword = 'stop' | 'start' | 'yes' | 'no' | 'help' | 'other'
 
 /** A keyword and the language it was written in; null when the word is the same in both (NO, N) or there is none. */
-export interface ClassifiedText { keyword: Keyword; lang: Lang | null }
+export interface ClassifiedText {
+  keyword: Keyword
+  lang: Lang | null
+}
 
 export const OPT_OUT_PHRASES: readonly string[] = [
-  'STOP', 'STOP ALL', 'STOPALL', 'END', 'QUIT', 'CANCEL', 'UNSUBSCRIBE', 'REVOKE', 'OPT OUT', 'OPTOUT'
+  'STOP',
+  'STOP ALL',
+  'STOPALL',
+  'END',
+  'QUIT',
+  'CANCEL',
+  'UNSUBSCRIBE',
+  'REVOKE',
+  'OPT OUT',
+  'OPTOUT',
 ]
 
 // SPEC 9: Spanish opt-out words follow the same rules as STOP. Compared without accents.
@@ -18,29 +30,36 @@ const OPT_OUT_WORDS: ReadonlyMap<string, Lang> = new Map<string, Lang>([
 ])
 
 const EXACT: ReadonlyMap<string, ClassifiedText> = new Map<string, ClassifiedText>([
-  ['START', { keyword: 'start', lang: 'en' }], ['UNSTOP', { keyword: 'start', lang: 'en' }],
-  ['COMENZAR', { keyword: 'start', lang: 'es' }], ['INICIAR', { keyword: 'start', lang: 'es' }],
-  ['YES', { keyword: 'yes', lang: 'en' }], ['Y', { keyword: 'yes', lang: 'en' }],
+  ['START', { keyword: 'start', lang: 'en' }],
+  ['UNSTOP', { keyword: 'start', lang: 'en' }],
+  ['COMENZAR', { keyword: 'start', lang: 'es' }],
+  ['INICIAR', { keyword: 'start', lang: 'es' }],
+  ['YES', { keyword: 'yes', lang: 'en' }],
+  ['Y', { keyword: 'yes', lang: 'en' }],
   ['SI', { keyword: 'yes', lang: 'es' }],
-  ['NO', { keyword: 'no', lang: null }], ['N', { keyword: 'no', lang: null }],
-  ['HELP', { keyword: 'help', lang: 'en' }], ['INFO', { keyword: 'help', lang: 'en' }],
+  ['NO', { keyword: 'no', lang: null }],
+  ['N', { keyword: 'no', lang: null }],
+  ['HELP', { keyword: 'help', lang: 'en' }],
+  ['INFO', { keyword: 'help', lang: 'en' }],
   ['AYUDA', { keyword: 'help', lang: 'es' }],
 ])
 const OTHER: ClassifiedText = { keyword: 'other', lang: null }
 
 export function normalizeSmsText(text: string): string {
-  return text
-    // Zero-width and other invisible format characters that phone keyboards slip in; dropped
-    // first because what they separated may then compose under NFKC.
-    .replace(/\p{Cf}/gu, '')
-    .normalize('NFKC')
-    // Upper-casing can decompose ("ΐ" becomes three code points), so NFKC once more keeps the
-    // result stable under a second normalization.
-    .toUpperCase()
-    .normalize('NFKC')
-    .replace(/\s+/gu, ' ')
-    .replace(/[\s\p{P}]+$/u, '')
-    .trim()
+  return (
+    text
+      // Zero-width and other invisible format characters that phone keyboards slip in; dropped
+      // first because what they separated may then compose under NFKC.
+      .replace(/\p{Cf}/gu, '')
+      .normalize('NFKC')
+      // Upper-casing can decompose ("ΐ" becomes three code points), so NFKC once more keeps the
+      // result stable under a second normalization.
+      .toUpperCase()
+      .normalize('NFKC')
+      .replace(/\s+/gu, ' ')
+      .replace(/[\s\p{P}]+$/u, '')
+      .trim()
+  )
 }
 
 // '"Stop"', 'STOP!' and 'Stop,' are the same word; so is 'OPT-OUT' and 'OPTOUT'. Acute, grave and

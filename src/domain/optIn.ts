@@ -1,7 +1,7 @@
 import type { Keyword } from './keywords.js'
 
 export const SMS_STATUSES = ['not_opted_in', 'pending_optin', 'opted_in', 'rejected', 'pending_optout'] as const
-export type SmsStatus = typeof SMS_STATUSES[number]
+export type SmsStatus = (typeof SMS_STATUSES)[number]
 export type OutboundKind = 'invitation' | 'confirmation' | 'optout' | 'help' | 'alert'
 export type Region = 'us' | 'intl'
 
@@ -32,10 +32,14 @@ export const EVENT_SAMPLES: readonly OptInEvent[] = [
   ...OUTBOUND_KINDS.map((message): OptInEvent => ({ type: 'delivery_failed', message })),
   { type: 'carrier_opt_out' },
   { type: 'invitation_expired' },
-  { type: 'opt_out_sent' }
+  { type: 'opt_out_sent' },
 ]
 
-export interface Transition { status: SmsStatus; send: OutboundKind | null; cancelQueued: boolean }
+export interface Transition {
+  status: SmsStatus
+  send: OutboundKind | null
+  cancelQueued: boolean
+}
 
 export function isActive(status: SmsStatus): boolean {
   return status === 'pending_optin' || status === 'opted_in'
@@ -48,11 +52,15 @@ export function holdsNumber(status: SmsStatus): boolean {
 
 export function mayReceive(status: SmsStatus, kind: OutboundKind): boolean {
   switch (kind) {
-    case 'invitation': return status === 'pending_optin'
+    case 'invitation':
+      return status === 'pending_optin'
     case 'confirmation':
-    case 'alert': return status === 'opted_in'
-    case 'optout': return status === 'pending_optout'
-    case 'help': return true
+    case 'alert':
+      return status === 'opted_in'
+    case 'optout':
+      return status === 'pending_optout'
+    case 'help':
+      return true
   }
 }
 
@@ -81,15 +89,20 @@ function silentOptOut(status: SmsStatus): Transition {
 function inbound(status: SmsStatus, keyword: Keyword): Transition {
   switch (keyword) {
     // Silent: the gateway sends its own STOP confirmation, and only one is allowed.
-    case 'stop': return silentOptOut(status)
-    case 'yes': return status === 'pending_optin' ? to('opted_in', 'confirmation') : to(status)
+    case 'stop':
+      return silentOptOut(status)
+    case 'yes':
+      return status === 'pending_optin' ? to('opted_in', 'confirmation') : to(status)
     case 'start':
       // The texter holds the phone, so START is consent from any status that is not already opted in.
       if (status === 'opted_in') return to(status)
       return to('opted_in', 'confirmation', status === 'pending_optout')
-    case 'no': return status === 'pending_optin' ? to('rejected', null, true) : to(status)
-    case 'help': return to(status, 'help')
-    case 'other': return to(status)
+    case 'no':
+      return status === 'pending_optin' ? to('rejected', null, true) : to(status)
+    case 'help':
+      return to(status, 'help')
+    case 'other':
+      return to(status)
   }
 }
 
@@ -103,18 +116,26 @@ function deliveryFailed(status: SmsStatus, message: OutboundKind, region: Region
 
 export function transition(status: SmsStatus, event: OptInEvent, region: Region): Transition {
   switch (event.type) {
-    case 'web_opt_in': return startOptIn(status, region)
+    case 'web_opt_in':
+      return startOptIn(status, region)
     case 'web_opt_out':
-    case 'staff_opt_out': return optOutByPatron(status)
+    case 'staff_opt_out':
+      return optOutByPatron(status)
     case 'number_changed':
     case 'mobile_removed':
     case 'record_deleted':
-    case 'carrier_opt_out': return silentOptOut(status)
-    case 'inbound': return inbound(status, event.keyword)
-    case 'delivery_failed': return deliveryFailed(status, event.message, region)
-    case 'invitation_expired': return status === 'pending_optin' ? to('rejected', null, true) : to(status)
-    case 'opt_out_sent': return status === 'pending_optout' ? to('not_opted_in') : to(status)
-    default: return assertNever(event)
+    case 'carrier_opt_out':
+      return silentOptOut(status)
+    case 'inbound':
+      return inbound(status, event.keyword)
+    case 'delivery_failed':
+      return deliveryFailed(status, event.message, region)
+    case 'invitation_expired':
+      return status === 'pending_optin' ? to('rejected', null, true) : to(status)
+    case 'opt_out_sent':
+      return status === 'pending_optout' ? to('not_opted_in') : to(status)
+    default:
+      return assertNever(event)
   }
 }
 

@@ -1,4 +1,4 @@
-import { getCountryCallingCode, type CountryCode, type PhoneNumberType } from 'libphonenumber-js'
+import { type CountryCode, getCountryCallingCode, type PhoneNumberType } from 'libphonenumber-js'
 // The max metadata is the one that knows number types (the default min metadata does not),
 // which is what lets us refuse landlines and toll-free numbers outside the US.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
@@ -12,7 +12,13 @@ const MAX_DIGITS = 15
 // Types that cannot receive a text. US numbers are FIXED_LINE_OR_MOBILE (NANP does not separate
 // the two), so that type, MOBILE, VOIP and PERSONAL_NUMBER are all accepted.
 const NOT_TEXTABLE: ReadonlySet<PhoneNumberType> = new Set<PhoneNumberType>([
-  'FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'PAGER', 'UAN', 'VOICEMAIL'
+  'FIXED_LINE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
 ])
 
 export function digitsOf(text: string): string {
@@ -25,11 +31,14 @@ function withPlusForDoubleZero(typed: string): string {
   return typed.normalize('NFKC').trim().replace(/^00/, '+')
 }
 
-interface Parsed { e164: string; type: PhoneNumberType | undefined }
+interface Parsed {
+  e164: string
+  type: PhoneNumberType | undefined
+}
 
 function parseE164(typed: string, defaultCountry: CountryCode): Parsed | null {
   const parsed = parsePhoneNumberFromString(withPlusForDoubleZero(typed), { defaultCountry, extract: false })
-  if (!parsed || !parsed.isValid() || parsed.ext) return null
+  if (!parsed?.isValid() || parsed.ext) return null
   return { e164: parsed.number, type: parsed.getType() }
 }
 

@@ -1,4 +1,7 @@
-interface LocalWindow { startMinute: number; endMinute: number }
+interface LocalWindow {
+  startMinute: number
+  endMinute: number
+}
 
 function localMinuteOfDay(at: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at)

@@ -1,16 +1,19 @@
 export type SmsEncoding = 'GSM-7' | 'UCS-2'
-interface SmsSize { encoding: SmsEncoding; units: number; segments: number }
+interface SmsSize {
+  encoding: SmsEncoding
+  units: number
+  segments: number
+}
 
 // GSM 03.38 default alphabet and its extension table (each extension character is ESC + char).
 const GSM_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' + '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 )
 const GSM_EXTENSION = new Set('\f^{}\\[~]|€')
 
 const LIMITS: Record<SmsEncoding, { single: number; part: number }> = {
   'GSM-7': { single: 160, part: 153 },
-  'UCS-2': { single: 70, part: 67 }
+  'UCS-2': { single: 70, part: 67 },
 }
 
 function gsmCost(char: string): number | null {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
-import { langOrDefault, type Lang } from '../domain/language.js'
+import { type Lang, langOrDefault } from '../domain/language.js'
 import type { SmsStatus } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
-import { smsSegments, type SmsEncoding } from '../domain/smsLength.js'
+import { type SmsEncoding, smsSegments } from '../domain/smsLength.js'
 import type { OutboxMessage } from '../store/schema.js'
 import type { ServiceDeps } from './deps.js'
 import type { PatronSmsView } from './patronSmsView.js'
@@ -16,7 +16,12 @@ export type AlertType = (typeof ALERT_TYPES)[number]
 type AlertState = 'queued' | 'held' | 'sent' | 'delivered' | 'failed' | 'cancelled'
 
 /** `lang` names the language of `text`, which is sent as given; without it, the patron's language is recorded. */
-export interface AlertRequest { barcode: string; type: AlertType; text: string; lang?: Lang }
+export interface AlertRequest {
+  barcode: string
+  type: AlertType
+  text: string
+  lang?: Lang
+}
 
 interface AlertView {
   id: number
@@ -47,10 +52,10 @@ const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
 const REFUSALS: Record<Exclude<SmsStatus, 'opted_in'>, string> = {
   not_opted_in: 'The patron is not opted in to SMS alerts.',
   pending_optin: 'The patron has not confirmed the SMS opt-in yet (status pending).',
-  rejected: 'The patron\'s SMS opt-in was rejected.',
+  rejected: "The patron's SMS opt-in was rejected.",
   pending_optout: 'The patron is opting out of SMS alerts.',
 }
-const NUMBER_CHANGED = 'The patron\'s mobile number changed since they opted in, so they are opted out of SMS alerts.'
+const NUMBER_CHANGED = "The patron's mobile number changed since they opted in, so they are opted out of SMS alerts."
 
 /** One key per patron, type and exact text: the outbox's unique dedupe_key holds at most one live one. */
 export function alertDedupeKey(patronId: number, type: string, text: string): string {
@@ -64,13 +69,16 @@ export function alertState(row: Pick<OutboxMessage, 'state'>, now: Date, config:
       const { sendWindow, timezone } = config.webOptions
       return nextSendTime(now, sendWindow, timezone).getTime() > now.getTime() ? 'held' : 'queued'
     }
-    case 'sending': return 'queued'
+    case 'sending':
+      return 'queued'
     // Caught mid-send by a stop: it may have left, and it is never sent again.
     case 'unknown':
-    case 'sent': return 'sent'
+    case 'sent':
+      return 'sent'
     case 'delivered':
     case 'failed':
-    case 'cancelled': return row.state
+    case 'cancelled':
+      return row.state
   }
 }
 
@@ -111,7 +119,7 @@ export class AlertService {
       }
       // The rolling 24 h window: the older alert gives up the key (keeping a trace of it).
       if (earlier) await repos.outbox.update(earlier.id, { dedupe_key: `${key}:${earlier.id}` })
-      const at = now.toISOString()
+      const _at = now.toISOString()
       const id = await repos.outbox.enqueue(
         {
           patron_id: patron.id,

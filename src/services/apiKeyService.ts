@@ -3,7 +3,10 @@ import type { ApiKeySummary } from '../store/apiKeyRepository.js'
 import type { ServiceDeps } from './deps.js'
 import { DomainError } from './errors.js'
 
-interface ApiClient { id: number; name: string }
+interface ApiClient {
+  id: number
+  name: string
+}
 
 const KEY_PREFIX = 'wpk_'
 const MAX_NAME_LENGTH = 100
@@ -57,9 +60,12 @@ export class ApiKeyService {
     const revoked = await this.deps.store.repos.apiKeys.revokeByName(trimmed, this.deps.clock().toISOString())
     if (revoked > 0) return { name: trimmed, revoked }
     const { revoked: before } = await this.deps.store.repos.apiKeys.countByName(trimmed)
-    throw new DomainError(null, before > 0
-      ? `The API key "${trimmed}" is already revoked.`
-      : `There is no API key named "${trimmed}". "webpac apikey list" shows the names.`)
+    throw new DomainError(
+      null,
+      before > 0
+        ? `The API key "${trimmed}" is already revoked.`
+        : `There is no API key named "${trimmed}". "webpac apikey list" shows the names.`,
+    )
   }
 
   // Bookkeeping only: a failed write must not refuse a valid key, and is tried again next time.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { ConfProblem } from '../config/confFile.js'
 import { writeConfFileAtomically } from '../config/atomicWrite.js'
-import { allConfigPaths, validateConfText, type ConfigPaths, type ConfKind } from '../config/configSnapshot.js'
+import type { ConfProblem } from '../config/confFile.js'
+import { allConfigPaths, type ConfigPaths, type ConfKind, validateConfText } from '../config/configSnapshot.js'
 import type { ConfigWatcher } from '../config/configWatcher.js'
 
 const CONF_FILE_NAMES = ['messages.conf', 'webpub.def', 'messages.es.conf', 'webpub.es.def'] as const
@@ -33,10 +33,7 @@ export interface ConfFileView {
   lastGoodAt: Date | null
 }
 
-type ConfSave =
-  | { kind: 'saved'; warnings: ConfProblem[] }
-  | { kind: 'invalid'; errors: ConfProblem[] }
-  | { kind: 'conflict' }
+type ConfSave = { kind: 'saved'; warnings: ConfProblem[] } | { kind: 'invalid'; errors: ConfProblem[] } | { kind: 'conflict' }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -61,7 +58,16 @@ export class ConfigEditorService {
     const errors = read.undecodable
       ? [{ file: path, line: 0, message: 'not valid UTF-8; saving here rewrites it as UTF-8' }]
       : validateConfText(kind, read.text, path)
-    return { name, path, text: read.text, version: read.version, missing: read.missing, errors, warnings: state.warnings, lastGoodAt: state.lastGoodAt }
+    return {
+      name,
+      path,
+      text: read.text,
+      version: read.version,
+      missing: read.missing,
+      errors,
+      warnings: state.warnings,
+      lastGoodAt: state.lastGoodAt,
+    }
   }
 
   save(name: ConfFileName, submitted: string, baseVersion: string): ConfSave {
@@ -79,7 +85,13 @@ export class ConfigEditorService {
   }
 }
 
-interface FileText { text: string; version: string; missing: boolean; undecodable: boolean; bom: boolean }
+interface FileText {
+  text: string
+  version: string
+  missing: boolean
+  undecodable: boolean
+  bom: boolean
+}
 
 function readText(path: string): FileText {
   let bytes: Buffer

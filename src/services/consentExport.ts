@@ -2,8 +2,20 @@ import type { ConsentEvent } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 
 const CONSENT_CSV_COLUMNS = [
-  'id', 'at', 'patron_id', 'barcode', 'e164', 'from_status', 'to_status', 'channel',
-  'reason', 'terms_hash', 'ip', 'user_agent', 'inbound_message_id', 'actor',
+  'id',
+  'at',
+  'patron_id',
+  'barcode',
+  'e164',
+  'from_status',
+  'to_status',
+  'channel',
+  'reason',
+  'terms_hash',
+  'ip',
+  'user_agent',
+  'inbound_message_id',
+  'actor',
 ] as const satisfies readonly (keyof ConsentEvent)[]
 
 // A cell a spreadsheet would read as a formula (OWASP, CSV injection). A user agent is typed by

@@ -5,7 +5,10 @@ import type { Repositories } from '../store/store.js'
 import type { ServiceDeps } from './deps.js'
 import type { Ledger } from './ledger.js'
 
-interface ReceiptResult { duplicate: boolean; outcome: string }
+interface ReceiptResult {
+  duplicate: boolean
+  outcome: string
+}
 
 class DuplicateReceipt extends Error {}
 
@@ -15,24 +18,26 @@ export class DeliveryReceipts {
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'onQueued'> & { ledger: Ledger }) {}
 
   async handle(receipt: ReceiptInput): Promise<ReceiptResult> {
-    const outcome = await this.deps.store.transaction(async (repos) => {
-      const row = await findOutboxRow(repos, receipt)
-      const result = row ? await this.apply(repos, row, receipt) : 'ignored: unknown message'
-      const fresh = await repos.inbox.recordReceipt({
-        message_id: receipt.messageId,
-        client_ref: receipt.clientRef,
-        status: receipt.status,
-        err_code: receipt.errCode,
-        received_at: this.nowIso(),
-        outcome: result,
+    const outcome = await this.deps.store
+      .transaction(async (repos) => {
+        const row = await findOutboxRow(repos, receipt)
+        const result = row ? await this.apply(repos, row, receipt) : 'ignored: unknown message'
+        const fresh = await repos.inbox.recordReceipt({
+          message_id: receipt.messageId,
+          client_ref: receipt.clientRef,
+          status: receipt.status,
+          err_code: receipt.errCode,
+          received_at: this.nowIso(),
+          outcome: result,
+        })
+        // Thrown, not returned: what a duplicate would have changed above must roll back.
+        if (!fresh) throw new DuplicateReceipt()
+        return result
       })
-      // Thrown, not returned: what a duplicate would have changed above must roll back.
-      if (!fresh) throw new DuplicateReceipt()
-      return result
-    }).catch((error: unknown) => {
-      if (error instanceof DuplicateReceipt) return null
-      throw error
-    })
+      .catch((error: unknown) => {
+        if (error instanceof DuplicateReceipt) return null
+        throw error
+      })
     if (outcome === null) return { duplicate: true, outcome: 'duplicate' }
     this.deps.onQueued()
     return { duplicate: false, outcome }
@@ -57,9 +62,11 @@ export class DeliveryReceipts {
       })
     }
     const event: OptInEvent | null =
-      receipt.errCode === '9' ? { type: 'carrier_opt_out' }
-      : row.kind === 'invitation' || row.kind === 'confirmation' ? { type: 'delivery_failed', message: row.kind }
-      : null
+      receipt.errCode === '9'
+        ? { type: 'carrier_opt_out' }
+        : row.kind === 'invitation' || row.kind === 'confirmation'
+          ? { type: 'delivery_failed', message: row.kind }
+          : null
     if (event && row.patron_id !== null) {
       const source = { channel: 'system', inboundMessageId: receipt.messageId } as const
       await this.deps.ledger.applyToCurrentNumber(repos, row.patron_id, row.e164, event, source)

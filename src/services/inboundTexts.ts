@@ -1,4 +1,4 @@
-import { classifyInboundText, type ClassifiedText, type Keyword } from '../domain/keywords.js'
+import { type ClassifiedText, classifyInboundText, type Keyword } from '../domain/keywords.js'
 import { e164FromMsisdn } from '../domain/phone.js'
 import type { InboundInput } from '../sms/gateway.js'
 import type { Repositories } from '../store/store.js'
@@ -6,7 +6,11 @@ import type { ServiceDeps } from './deps.js'
 import type { Ledger } from './ledger.js'
 import { smsText } from './smsTexts.js'
 
-interface InboundResult { duplicate: boolean; keyword: Keyword; outcome: string }
+interface InboundResult {
+  duplicate: boolean
+  keyword: Keyword
+  outcome: string
+}
 
 // Texts from phones (SPEC 4.3, 4.6): each is stored once by its message id, read for a keyword,
 // and applied to the registration that the number speaks for, in one transaction.
@@ -29,9 +33,8 @@ export class InboundTexts {
         outcome: 'received',
       })
       if (!fresh) return null
-      const result = ours && e164
-        ? await this.apply(repos, e164, classified, message.messageId)
-        : 'ignored: not sent to one of our short codes'
+      const result =
+        ours && e164 ? await this.apply(repos, e164, classified, message.messageId) : 'ignored: not sent to one of our short codes'
       await repos.inbox.setInboundOutcome(message.messageId, result)
       return result
     })
@@ -54,7 +57,10 @@ export class InboundTexts {
     if (!registration || !patron) {
       if (keyword !== 'help') return 'recorded; number not registered'
       const replyLang = lang ?? 'en'
-      await repos.outbox.enqueue({ patron_id: null, e164, kind: 'help', text: smsText(config(), 'help', '', replyLang), lang: replyLang }, clock())
+      await repos.outbox.enqueue(
+        { patron_id: null, e164, kind: 'help', text: smsText(config(), 'help', '', replyLang), lang: replyLang },
+        clock(),
+      )
       return 'help sent; number not registered'
     }
     const before = registration.status

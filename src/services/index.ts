@@ -116,8 +116,24 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   }
 
   const services: Services = {
-    env, log, clock, store, config, gateway, simulator, optInForm, patronSmsView, inboundTexts, concat, deliveryReceipts, invitationExpiry,
-    patronAuth, alerts, apiKeys, staff, outboxWorker,
+    env,
+    log,
+    clock,
+    store,
+    config,
+    gateway,
+    simulator,
+    optInForm,
+    patronSmsView,
+    inboundTexts,
+    concat,
+    deliveryReceipts,
+    invitationExpiry,
+    patronAuth,
+    alerts,
+    apiKeys,
+    staff,
+    outboxWorker,
     async startBackground() {
       config.start()
       await outboxWorker.start()

@@ -1,6 +1,6 @@
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
-import { langOrDefault, type Lang } from '../domain/language.js'
-import { holdsNumber, isActive, transition, type OptInEvent, type SmsStatus } from '../domain/optIn.js'
+import { type Lang, langOrDefault } from '../domain/language.js'
+import { holdsNumber, isActive, type OptInEvent, type SmsStatus, transition } from '../domain/optIn.js'
 import { isUniqueViolation } from '../store/errors.js'
 import type { ConsentChannel, Patron, Registration } from '../store/schema.js'
 import type { Repositories } from '../store/store.js'

@@ -1,4 +1,4 @@
-import { localized, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { type ConfigSnapshot, localized } from '../config/configSnapshot.js'
 import type { Lang } from '../domain/language.js'
 import { holdsNumber, isActive, type OptInEvent, type SmsStatus } from '../domain/optIn.js'
 import { checkMobileNumber } from '../domain/phone.js'
@@ -20,7 +20,10 @@ export interface ModpinfoForm {
 }
 
 type FormField = 'email' | 'tele1' | 'mobile'
-export interface FieldError { field: FormField; message: string }
+export interface FieldError {
+  field: FormField
+  message: string
+}
 
 type ModpinfoResult =
   | { kind: 'saved'; status: SmsStatus }
@@ -42,7 +45,11 @@ const FORM_ERRORS: Record<Lang, { email: string; tele1: string }> = {
 }
 
 /** Where a web submission came from, and the language of the page it was made on (SPEC 9). */
-export interface WebOrigin { ip: string | null; userAgent: string | null; lang?: Lang }
+export interface WebOrigin {
+  ip: string | null
+  userAgent: string | null
+  lang?: Lang
+}
 
 // The patron's own form, modpinfo (SPEC 3, 4.1–4.5, 7): checks what was typed, asks for the
 // confirmation a change needs, keeps the opt-in text limits, and hands the change to the ledger,
@@ -103,7 +110,11 @@ export class OptInForm {
     }
     // SPEC 9: opting in from a page in a language makes it the language of the patron's texts.
     const lang = optInNumber && source.lang ? { lang: source.lang } : {}
-    await repos.patrons.update(patron.id, { email: form.email.trim(), tele1: form.tele1.trim(), mobile: form.mobile, ...lang }, this.nowIso())
+    await repos.patrons.update(
+      patron.id,
+      { email: form.email.trim(), tele1: form.tele1.trim(), mobile: form.mobile, ...lang },
+      this.nowIso(),
+    )
     if (lang.lang) patron = { ...patron, lang: lang.lang }
 
     // At most two changes: leaving the old number (SPEC 4.5), then the patron's choice, which

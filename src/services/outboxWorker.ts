@@ -1,4 +1,4 @@
-import { firstShortCode, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { type ConfigSnapshot, firstShortCode } from '../config/configSnapshot.js'
 import { mayReceive } from '../domain/optIn.js'
 import { recordMatchesNumber } from '../domain/phone.js'
 import { nextSendTime } from '../domain/sendWindow.js'
@@ -127,12 +127,20 @@ export class OutboxWorker {
           const { sendWindow, timezone } = config.webOptions
           const opening = nextSendTime(now, sendWindow, timezone)
           if (opening.getTime() > now.getTime()) {
-            await repos.outbox.update(row.id, { next_attempt_ms: opening.getTime(), error: 'held until the send window opens', updated_at: at })
+            await repos.outbox.update(row.id, {
+              next_attempt_ms: opening.getTime(),
+              error: 'held until the send window opens',
+              updated_at: at,
+            })
             continue
           }
         }
         if (!(await this.mayStillSend(repos, row, config))) {
-          await repos.outbox.transition(row.id, 'queued', { state: 'cancelled', error: 'recipient may no longer receive this message', updated_at: at })
+          await repos.outbox.transition(row.id, 'queued', {
+            state: 'cancelled',
+            error: 'recipient may no longer receive this message',
+            updated_at: at,
+          })
           continue
         }
         const attempts = row.attempts + 1

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto'
 
 // scrypt via node:crypto: no native dependency, memory-hard, and parameters kept in the hash
 // so they can be raised later without invalidating stored PINs.
@@ -19,7 +19,7 @@ export async function hashSecret(secret: string): Promise<string> {
 
 export async function verifySecret(secret: string, stored: string | null): Promise<boolean> {
   const parts = stored?.split('$')
-  if (!parts || parts.length !== 6 || parts[0] !== 'scrypt') {
+  if (parts?.length !== 6 || parts[0] !== 'scrypt') {
     // Same work as a real check, so a missing account does not answer faster.
     await scryptAsync(secret, randomBytes(16), KEY_LENGTH, PARAMS)
     return false

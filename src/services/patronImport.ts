@@ -1,11 +1,11 @@
-import { parse, type CsvError } from 'csv-parse'
-import type { CountryCode } from 'libphonenumber-js'
 import { availableParallelism } from 'node:os'
-import { pipeline, Transform, type Readable } from 'node:stream'
+import { pipeline, type Readable, Transform } from 'node:stream'
+import { type CsvError, parse } from 'csv-parse'
+import type { CountryCode } from 'libphonenumber-js'
 import type { NewPatron } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { hashSecret } from './passwords.js'
-import { checkImportRow, headerColumns, IMPORT_COLUMNS, ImportFileError, type Column, type ImportFields } from './patronImportRow.js'
+import { type Column, checkImportRow, headerColumns, IMPORT_COLUMNS, type ImportFields, ImportFileError } from './patronImportRow.js'
 
 export interface ImportProblem {
   line: number
@@ -24,7 +24,9 @@ export interface ImportProgress {
   withoutPin: number
 }
 
-export interface ImportSummary extends ImportProgress { durationMs: number }
+export interface ImportSummary extends ImportProgress {
+  durationMs: number
+}
 
 const MAX_RECORD_BYTES = 64 * 1024
 
@@ -39,7 +41,14 @@ interface ImportOptions {
   clock?: () => Date
 }
 
-interface Candidate { line: number; barcode: string; name: string; pin: string; email: string; mobile: string }
+interface Candidate {
+  line: number
+  barcode: string
+  name: string
+  pin: string
+  email: string
+  mobile: string
+}
 
 /**
  * `webpac patrons import` (SPEC 6): streams the CSV (memory stays flat whatever its size),
@@ -152,7 +161,9 @@ async function insertBatch(
   // Hashing is the slow part (scrypt is slow on purpose): skip it for rows that cannot go in.
   const taken = await store.repos.patrons.existingBarcodes(batch.map((candidate) => candidate.barcode))
   const fresh = batch.filter((candidate) => !taken.has(candidate.barcode))
-  const pinHashes = await mapLimit(fresh, hashConcurrency, (candidate) => (candidate.pin === '' ? Promise.resolve(null) : hashSecret(candidate.pin)))
+  const pinHashes = await mapLimit(fresh, hashConcurrency, (candidate) =>
+    candidate.pin === '' ? Promise.resolve(null) : hashSecret(candidate.pin),
+  )
   const at = clock().toISOString()
   const rows: NewPatron[] = fresh.map((candidate, index) => ({
     barcode: candidate.barcode,
@@ -210,7 +221,7 @@ function normalizeLineEnds(): Transform {
         carriedCr = false
       }
       for (; index < chunk.length; index++) {
-        const byte = chunk[index]!
+        const byte = chunk[index] as number
         if (byte !== 0x0d) {
           out[length++] = byte
         } else if (index + 1 === chunk.length) {
@@ -234,7 +245,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
   const worker = async () => {
     while (next < items.length) {
       const index = next++
-      results[index] = await work(items[index]!)
+      results[index] = await work(items[index] as T)
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))

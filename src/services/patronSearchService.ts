@@ -1,5 +1,4 @@
 import type { CountryCode } from 'libphonenumber-js'
-import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { digitsOf, numberForms } from '../domain/phone.js'
 import type { PatronSearchCriteria, PatronSummary } from '../store/patronRepository.js'
 import type { ServiceDeps } from './deps.js'

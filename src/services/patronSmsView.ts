@@ -15,7 +15,11 @@ export interface PatronSms {
   history: ConsentEvent[]
 }
 
-interface PatronRecord { patron: Patron; registration: Registration | undefined; history: ConsentEvent[] }
+interface PatronRecord {
+  patron: Patron
+  registration: Registration | undefined
+  history: ConsentEvent[]
+}
 
 const NUMBER_GONE_REASONS = new Set(['number_changed', 'mobile_removed'])
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { firstShortCode, localized, type ConfigSnapshot } from '../config/configSnapshot.js'
+import { type ConfigSnapshot, firstShortCode, localized } from '../config/configSnapshot.js'
 import { fillSmsText, type MessageKey } from '../config/messages.js'
 import { perSnapshot } from '../config/perSnapshot.js'
 import type { Lang } from '../domain/language.js'
@@ -29,7 +29,8 @@ const localizedTerms = perSnapshot((config) =>
     library: config.webOptions.libraryName,
     shortcode: config.webOptions.shortCodes.join(' or '),
     name: '',
-  }))
+  }),
+)
 const localizedTermsHash = perSnapshot((config) => createHash('sha256').update(localizedTerms(config)).digest('hex'))
 
 export function termsText(base: ConfigSnapshot, lang: Lang = 'en'): string {

@@ -9,7 +9,12 @@ type StaffLogin =
   /** Too many wrong passwords for this account or from this address; nothing was checked. */
   | { kind: 'throttled' }
 
-interface AccountChange { username: string; created: boolean; reenabled: boolean; sessionsEnded: number }
+interface AccountChange {
+  username: string
+  created: boolean
+  reenabled: boolean
+  sessionsEnded: number
+}
 
 const MAX_USERNAME_LENGTH = 64
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{1,63}$/

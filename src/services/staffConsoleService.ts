@@ -1,4 +1,3 @@
-import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import { isActive, type SmsStatus } from '../domain/optIn.js'
 import { checkMobileNumber } from '../domain/phone.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../store/schema.js'
@@ -15,7 +14,12 @@ export interface StaffPatronRecord {
   messages: OutboxMessage[]
 }
 
-interface NumberHolder { patronId: number; barcode: string; name: string; status: SmsStatus }
+interface NumberHolder {
+  patronId: number
+  barcode: string
+  name: string
+  status: SmsStatus
+}
 
 interface NumberLookup {
   e164: string
@@ -28,9 +32,7 @@ const MESSAGES_SHOWN = 100
 // What the staff console shows of a patron and what staff may do to one (SPEC 4.8, 6). The
 // status changes themselves are StaffActions, recorded as staff events.
 export class StaffConsoleService {
-  constructor(
-    private readonly deps: Pick<ServiceDeps, 'store' | 'config'> & { patronSmsView: PatronSmsView; actions: StaffActions },
-  ) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config'> & { patronSmsView: PatronSmsView; actions: StaffActions }) {}
 
   async patronRecord(patronId: number): Promise<StaffPatronRecord> {
     const view = await this.deps.patronSmsView.read(patronId)
@@ -81,7 +83,12 @@ export class StaffConsoleService {
 
   private requireStaffOptOut(): void {
     if (!this.staffOptOutOffered()) {
-      throw new DomainError(null, 'Opting out by number is for libraries outside the US (SMS_COUNTRY). Delete the MOBILE PH field instead, or ask the patron to text STOP.', 403)
+      throw new DomainError(
+        null,
+        'Opting out by number is for libraries outside the US (SMS_COUNTRY). ' +
+          'Delete the MOBILE PH field instead, or ask the patron to text STOP.',
+        403,
+      )
     }
   }
 

@@ -1,11 +1,11 @@
 import type { ConfigPaths } from '../config/configSnapshot.js'
 import type { ConfigWatcher } from '../config/configWatcher.js'
+import { ConfigEditorService } from './configEditorService.js'
 import type { ServiceDeps } from './deps.js'
+import { PatronSearchService } from './patronSearchService.js'
 import type { PatronSmsView } from './patronSmsView.js'
 import type { StaffActions } from './staffActions.js'
-import { PatronSearchService } from './patronSearchService.js'
 import { StaffAuthService } from './staffAuthService.js'
-import { ConfigEditorService } from './configEditorService.js'
 import { StaffConsoleService } from './staffConsoleService.js'
 
 /** What the staff console (SPEC 6) needs: its login, patron search, records and actions, config files. */

@@ -15,7 +15,10 @@ export type SendResult =
   /** The gateway will never deliver this one: invalid or barred number. */
   | { outcome: 'refused'; error: string }
 
-export interface GatewayHealth { ok: boolean; detail: string }
+export interface GatewayHealth {
+  ok: boolean
+  detail: string
+}
 
 export interface SmsGateway {
   readonly name: 'simulator' | 'vonage'

@@ -29,7 +29,10 @@ export function computeSignature(params: WebhookParams, { secret, method }: Sign
     .sort()
     .map((name) => `&${name}=${(params[name] ?? '').replace(/[&=]/g, '_')}`)
     .join('')
-  if (method === 'md5hash') return createHash('md5').update(signed + secret).digest('hex')
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(signed + secret)
+      .digest('hex')
   return createHmac(HMAC_ALGORITHMS[method], secret).update(signed).digest('hex')
 }
 

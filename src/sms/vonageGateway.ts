@@ -81,7 +81,10 @@ export class VonageGateway implements SmsGateway {
   }
 }
 
-interface Verdict { result: SendResult; accountProblem?: string }
+interface Verdict {
+  result: SendResult
+  accountProblem?: string
+}
 
 function classify(error: unknown): Verdict {
   if (error instanceof SMSFailure) {

@@ -74,7 +74,8 @@ export function parseConcat(params: WebhookParams): Result<ConcatInfo | null> {
   const total = params['concat-total'] ?? ''
   const part = params['concat-part'] ?? ''
   if (ref === '' || ref.length > 64) return { ok: false, error: 'concat-ref missing or too long' }
-  if (!PART_NUMBER.test(total) || !PART_NUMBER.test(part)) return { ok: false, error: 'concat-total and concat-part must be numbers from 1' }
+  if (!PART_NUMBER.test(total) || !PART_NUMBER.test(part))
+    return { ok: false, error: 'concat-total and concat-part must be numbers from 1' }
   if (Number(part) > Number(total)) return { ok: false, error: 'concat-part is greater than concat-total' }
   if (total === '1') return { ok: true, value: null }
   return { ok: true, value: { ref, total: Number(total), part: Number(part) } }

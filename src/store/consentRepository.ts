@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { ConsentEvent, NewConsentEvent, Tables } from './schema.js'
@@ -7,7 +7,8 @@ const APPEND = new PreparedQuery((db, event: NewConsentEvent) => db.insertInto('
 /** The newest events a patron page shows. A literal: SQLite took twice as long with a bound LIMIT. */
 const HISTORY_SHOWN = 200
 const FOR_PATRON = new PreparedQuery((db, { patronId }: { patronId: number }) =>
-  db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(sql.lit(HISTORY_SHOWN)))
+  db.selectFrom('consent_events').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(sql.lit(HISTORY_SHOWN)),
+)
 
 const STREAM_PAGE = 1_000
 
@@ -26,13 +27,7 @@ export class ConsentRepository {
 
   /** By barcode, so the history of a deleted record can still be read (SPEC 4.9). */
   listForBarcode(barcode: string, limit = 200): Promise<ConsentEvent[]> {
-    return this.db
-      .selectFrom('consent_events')
-      .selectAll()
-      .where('barcode', '=', barcode)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute()
+    return this.db.selectFrom('consent_events').selectAll().where('barcode', '=', barcode).orderBy('id', 'desc').limit(limit).execute()
   }
 
   /** Opt-ins the patron started on the web since then (a literal, for consent_events_web_optins). */
@@ -56,7 +51,7 @@ export class ConsentRepository {
 
   // node-postgres streams only through pg-cursor; pages by id read the same rows in the same order.
   private async *pagesSince(sinceIso: string | null): AsyncIterableIterator<ConsentEvent> {
-    for (let afterId = 0; ;) {
+    for (let afterId = 0; ; ) {
       let query = this.db.selectFrom('consent_events').selectAll().where('id', '>', afterId).orderBy('id').limit(STREAM_PAGE)
       if (sinceIso) query = query.where('at', '>=', sinceIso)
       const page = await query.execute()

@@ -71,7 +71,10 @@ export class GroupCommit<D> {
       }
       await trx.commit().execute()
     } catch (error) {
-      await trx.rollback().execute().catch(() => {})
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => {})
       for (const { unit } of done) unit.reject(error)
       for (const unit of batch) if (!done.some((entry) => entry.unit === unit)) unit.reject(error)
       return

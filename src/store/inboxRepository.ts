@@ -2,14 +2,30 @@ import type { Kysely } from 'kysely'
 import { PreparedQuery } from './preparedQuery.js'
 import type { InboundMessage, Tables } from './schema.js'
 
-type ReceiptRow = { message_id: string; client_ref: string | null; status: string; err_code: string | null; received_at: string; outcome: string }
+type ReceiptRow = {
+  message_id: string
+  client_ref: string | null
+  status: string
+  err_code: string | null
+  received_at: string
+  outcome: string
+}
 
 const RECORD_INBOUND = new PreparedQuery((db, message: InboundMessage) =>
-  db.insertInto('inbound_messages').values(message).onConflict((oc) => oc.column('message_id').doNothing()))
+  db
+    .insertInto('inbound_messages')
+    .values(message)
+    .onConflict((oc) => oc.column('message_id').doNothing()),
+)
 const SET_OUTCOME = new PreparedQuery((db, { messageId, outcome }: { messageId: string; outcome: string }) =>
-  db.updateTable('inbound_messages').set({ outcome }).where('message_id', '=', messageId))
+  db.updateTable('inbound_messages').set({ outcome }).where('message_id', '=', messageId),
+)
 const RECORD_RECEIPT = new PreparedQuery((db, receipt: ReceiptRow) =>
-  db.insertInto('delivery_receipts').values(receipt).onConflict((oc) => oc.columns(['message_id', 'status']).doNothing()))
+  db
+    .insertInto('delivery_receipts')
+    .values(receipt)
+    .onConflict((oc) => oc.columns(['message_id', 'status']).doNothing()),
+)
 
 // What arrived from the gateway: inbound texts (keyed by Vonage messageId, which makes a
 // redelivered webhook a no-op) and delivery receipts.

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './schema.js'
@@ -15,15 +15,20 @@ const ENQUEUE = new PreparedQuery((db, row: NewOutboxMessage) => db.insertInto('
 const BY_ID = new PreparedQuery((db, { id }: { id: number }) => db.selectFrom('outbox').selectAll().where('id', '=', id))
 // The row's own id and expected state go by names no column has, beside the columns to change.
 const UPDATE = new PreparedQuery((db, { row_id, ...changes }: Changes & { row_id: number }) =>
-  db.updateTable('outbox').set(changes).where('id', '=', row_id))
+  db.updateTable('outbox').set(changes).where('id', '=', row_id),
+)
 const TRANSITION = new PreparedQuery((db, { row_id, row_state, ...changes }: Changes & { row_id: number; row_state: OutboxState }) =>
-  db.updateTable('outbox').set(changes).where('id', '=', row_id).where('state', '=', row_state))
+  db.updateTable('outbox').set(changes).where('id', '=', row_id).where('state', '=', row_state),
+)
 const CANCEL_FOR_PATRON = new PreparedQuery((db, { patronId, reason, at }: { patronId: number; reason: string; at: string }) =>
-  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('patron_id', '=', patronId).where(IS_QUEUED))
+  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('patron_id', '=', patronId).where(IS_QUEUED),
+)
 const CANCEL_FOR_NUMBER = new PreparedQuery((db, { e164, reason, at }: { e164: string; reason: string; at: string }) =>
-  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED))
+  db.updateTable('outbox').set({ state: 'cancelled', error: reason, updated_at: at }).where('e164', '=', e164).where(IS_QUEUED),
+)
 
-type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> & Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key' | 'lang'>>
+type QueuedMessage = Pick<NewOutboxMessage, 'patron_id' | 'e164' | 'kind' | 'text'> &
+  Partial<Pick<NewOutboxMessage, 'alert_type' | 'dedupe_key' | 'lang'>>
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Tables>) {}
@@ -128,13 +133,7 @@ export class OutboxRepository {
   }
 
   listForPatron(patronId: number, limit = 50): Promise<OutboxMessage[]> {
-    return this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('patron_id', '=', patronId)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute()
+    return this.db.selectFrom('outbox').selectAll().where('patron_id', '=', patronId).orderBy('id', 'desc').limit(limit).execute()
   }
 
   async depth(): Promise<number> {

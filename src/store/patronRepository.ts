@@ -1,6 +1,6 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely'
-import { digitsOf } from '../domain/phone.js'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { SmsStatus } from '../domain/optIn.js'
+import { digitsOf } from '../domain/phone.js'
 import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { NewPatron, Patron, Tables } from './schema.js'
@@ -44,7 +44,9 @@ function likeContains(text: string): string {
 }
 
 const BY_ID = new PreparedQuery((db, { id }: { id: number }) => db.selectFrom('patrons').selectAll().where('id', '=', id))
-const BY_BARCODE = new PreparedQuery((db, { barcode }: { barcode: string }) => db.selectFrom('patrons').selectAll().where('barcode', '=', barcode))
+const BY_BARCODE = new PreparedQuery((db, { barcode }: { barcode: string }) =>
+  db.selectFrom('patrons').selectAll().where('barcode', '=', barcode),
+)
 
 export class PatronRepository {
   constructor(private readonly db: Kysely<Tables>) {}
@@ -92,7 +94,11 @@ export class PatronRepository {
   }
 
   async update(id: number, changes: PatronChanges, at: string): Promise<void> {
-    await this.db.updateTable('patrons').set({ ...withDigits(changes), updated_at: at }).where('id', '=', id).execute()
+    await this.db
+      .updateTable('patrons')
+      .set({ ...withDigits(changes), updated_at: at })
+      .where('id', '=', id)
+      .execute()
   }
 
   async search(criteria: PatronSearchCriteria, limit: number, offset: number): Promise<{ total: number; rows: PatronSummary[] }> {
@@ -134,7 +140,10 @@ export class PatronRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('patrons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const row = await this.db
+      .selectFrom('patrons')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     return Number(row.n)
   }
 }

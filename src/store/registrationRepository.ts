@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { PreparedQuery } from './preparedQuery.js'
 import type { Registration, Tables } from './schema.js'
 
@@ -7,7 +7,8 @@ import type { Registration, Tables } from './schema.js'
 const IS_ACTIVE = sql<boolean>`status IN ('pending_optin', 'opted_in')`
 
 const BY_PATRON = new PreparedQuery((db, { patronId }: { patronId: number }) =>
-  db.selectFrom('sms_registrations').selectAll().where('patron_id', '=', patronId))
+  db.selectFrom('sms_registrations').selectAll().where('patron_id', '=', patronId),
+)
 
 // The registration a text from this number speaks for: the one holding the number
 // (at most one, by the unique index), else the most recently changed one that had it.
@@ -18,12 +19,16 @@ const FOR_NUMBER = new PreparedQuery((db, { e164 }: { e164: string }) =>
     .where('e164', '=', e164)
     .orderBy(sql`CASE WHEN status IN ('pending_optin', 'opted_in') THEN 0 ELSE 1 END`)
     .orderBy('status_changed_at', 'desc')
-    .limit(1))
+    .limit(1),
+)
 
 // Throws a unique violation when another patron holds the number (SPEC 4.2).
 const SAVE = new PreparedQuery((db, registration: Registration) => {
   const { patron_id: _patronId, ...changes } = registration
-  return db.insertInto('sms_registrations').values(registration).onConflict((oc) => oc.column('patron_id').doUpdateSet(changes))
+  return db
+    .insertInto('sms_registrations')
+    .values(registration)
+    .onConflict((oc) => oc.column('patron_id').doUpdateSet(changes))
 })
 
 export class RegistrationRepository {
@@ -38,12 +43,7 @@ export class RegistrationRepository {
   }
 
   findActiveByNumber(e164: string): Promise<Registration | undefined> {
-    return this.db
-      .selectFrom('sms_registrations')
-      .selectAll()
-      .where('e164', '=', e164)
-      .where(IS_ACTIVE)
-      .executeTakeFirst()
+    return this.db.selectFrom('sms_registrations').selectAll().where('e164', '=', e164).where(IS_ACTIVE).executeTakeFirst()
   }
 
   findAllByNumber(e164: string): Promise<Registration[]> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { isPostgres } from './postgres/isPostgres.js'
 import { PreparedQuery } from './preparedQuery.js'
 import type { Tables } from './schema.js'
@@ -11,18 +11,22 @@ export interface SessionRow {
 
 // Every page view reads its session: one indexed read of a statement compiled once.
 const LIVE_SESSION = new PreparedQuery((db, { sid, nowMs }: { sid: string; nowMs: number }) =>
-  db.selectFrom('sessions').select(['data', 'created_ms', 'expires_ms']).where('sid', '=', sid).where('expires_ms', '>', nowMs))
+  db.selectFrom('sessions').select(['data', 'created_ms', 'expires_ms']).where('sid', '=', sid).where('expires_ms', '>', nowMs),
+)
 
 const INSERT = new PreparedQuery((db, row: { sid: string; data: string; created_ms: number; expires_ms: number }) =>
-  db.insertInto('sessions').values(row))
+  db.insertInto('sessions').values(row),
+)
 
 // Both updates leave an ended row alone (deleted at logout, or past its end and not yet swept):
 // a write for an existing session never brings back one that has ended.
 const UPDATE = new PreparedQuery((db, { sid, data, expiresMs, nowMs }: { sid: string; data: string; expiresMs: number; nowMs: number }) =>
-  db.updateTable('sessions').set({ data, expires_ms: expiresMs }).where('sid', '=', sid).where('expires_ms', '>', nowMs))
+  db.updateTable('sessions').set({ data, expires_ms: expiresMs }).where('sid', '=', sid).where('expires_ms', '>', nowMs),
+)
 
 const EXTEND = new PreparedQuery((db, { sid, expiresMs, nowMs }: { sid: string; expiresMs: number; nowMs: number }) =>
-  db.updateTable('sessions').set({ expires_ms: expiresMs }).where('sid', '=', sid).where('expires_ms', '>', nowMs))
+  db.updateTable('sessions').set({ expires_ms: expiresMs }).where('sid', '=', sid).where('expires_ms', '>', nowMs),
+)
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<Tables>) {}

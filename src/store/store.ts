@@ -1,18 +1,18 @@
-import { Kysely, sql } from 'kysely'
-import { WriteHealth, type WriteFailure } from './errors.js'
 import { join } from 'node:path'
+import { Kysely, sql } from 'kysely'
 import { ApiKeyRepository } from './apiKeyRepository.js'
 import { ConsentRepository } from './consentRepository.js'
+import { type WriteFailure, WriteHealth } from './errors.js'
 import { GroupCommit } from './groupCommit.js'
-import { InboxRepository } from './inboxRepository.js'
 import { InboundPartRepository } from './inboundPartRepository.js'
+import { InboxRepository } from './inboxRepository.js'
 import { OutboxRepository } from './outboxRepository.js'
 import { PatronRepository } from './patronRepository.js'
+import { openPostgresStore } from './postgres/postgresStore.js'
 import type { RateLimits } from './rateLimits.js'
 import { RegistrationRepository } from './registrationRepository.js'
 import type { Tables } from './schema.js'
 import { SessionRepository } from './sessionRepository.js'
-import { openPostgresStore } from './postgres/postgresStore.js'
 import { openSqlite } from './sqlite/openSqlite.js'
 import { sqliteDialect } from './sqlite/sqliteDialect.js'
 import { SqliteRateLimits, type Unit } from './sqlite/sqliteRateLimits.js'
@@ -110,7 +110,10 @@ class KyselyStore implements Store {
   }
 
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().setAccessMode('read only').execute((trx) => work(repositories(trx)))
+    return this.db
+      .transaction()
+      .setAccessMode('read only')
+      .execute((trx) => work(repositories(trx)))
   }
 
   async ping(): Promise<void> {

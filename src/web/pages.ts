@@ -1,7 +1,7 @@
-import ejs from 'ejs'
-import type { Response } from 'express'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import ejs from 'ejs'
+import type { Response } from 'express'
 import type { ConfirmPage } from './viewModels/confirmView.js'
 import type { ModpinfoPage } from './viewModels/modpinfoView.js'
 import type { TopPage } from './viewModels/patronPages.js'
@@ -30,9 +30,29 @@ function namesOf<T>() {
 
 const LAYOUT = ['site', 'nav', 'logout', 'csrfToken', 'chrome', 'partial'] as const
 const PAGE_LOCALS: { [P in PageName]: readonly string[] } = {
-  'pages/modpinfo': namesOf<ModpinfoPage>()('title', 'text', 'forNumber', 'action', 'topHref', 'patronName', 'form', 'mobileOffered',
-    'status', 'statusHelp', 'mobileHint', 'registeredNumber', 'registeredDigits', 'terms', 'optOutWarn', 'phoneWarn', 'errors',
-    'fieldErrors', 'updated', 'autoOptOut', 'history'),
+  'pages/modpinfo': namesOf<ModpinfoPage>()(
+    'title',
+    'text',
+    'forNumber',
+    'action',
+    'topHref',
+    'patronName',
+    'form',
+    'mobileOffered',
+    'status',
+    'statusHelp',
+    'mobileHint',
+    'registeredNumber',
+    'registeredDigits',
+    'terms',
+    'optOutWarn',
+    'phoneWarn',
+    'errors',
+    'fieldErrors',
+    'updated',
+    'autoOptOut',
+    'history',
+  ),
   'pages/top': namesOf<TopPage>()('title', 'text', 'name', 'barcode', 'status', 'modpinfoHref'),
   'pages/confirm': namesOf<ConfirmPage>()('title', 'heading', 'warning', 'text', 'action', 'cancelHref', 'detail', 'hidden'),
 }
@@ -55,7 +75,10 @@ export class Pages {
   readonly #templates = new Map<string, ejs.TemplateFunction>()
   readonly #partial: Partial = (name, locals) => this.#template(name, PARTIAL_LOCALS[name])(locals)
 
-  constructor(private readonly views: string, private readonly production: boolean) {}
+  constructor(
+    private readonly views: string,
+    private readonly production: boolean,
+  ) {}
 
   render<P extends PageName>(page: P, model: PageModels[P], layout: LayoutLocals): string {
     const locals: PageLocals<PageModels[P]> = Object.assign({}, model, {
@@ -84,7 +107,11 @@ export class Pages {
       if (!locals) throw new Error(`no lean locals list for ${name}`)
       const filename = join(this.views, `${name}.ejs`)
       template = ejs.compile(readFileSync(filename, 'utf8'), {
-        filename, root: this.views, compileDebug: !this.production, strict: true, destructuredLocals: [...locals],
+        filename,
+        root: this.views,
+        compileDebug: !this.production,
+        strict: true,
+        destructuredLocals: [...locals],
       })
       this.#templates.set(name, template)
     }

@@ -1,7 +1,7 @@
-import ejs from 'ejs'
-import type { Express } from 'express'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import ejs from 'ejs'
+import type { Express } from 'express'
 import { Pages } from './pages.js'
 
 /** Renders a partial with exactly the locals it is given: `<%- partial('/partials/field', { … }) %>`. */

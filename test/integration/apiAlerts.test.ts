@@ -18,7 +18,10 @@ let numberCounter = 100
 /** The api_keys row with this hash, read from the database file as an intruder with a copy of it would. */
 async function apiKeyRow(store: Store, hash: string): Promise<{ name: string; key_hash: string; last_used_at: string | null } | undefined> {
   const [row] = await queryDb<{ name: string; key_hash: string; last_used_at: string | null }>(
-    store.location, 'SELECT name, key_hash, last_used_at FROM api_keys WHERE key_hash = ?', hash)
+    store.location,
+    'SELECT name, key_hash, last_used_at FROM api_keys WHERE key_hash = ?',
+    hash,
+  )
   return row
 }
 
@@ -53,8 +56,12 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     app = await startTestApp({ clock: () => now, background: false })
     key = (await app.services.apiKeys.create('test-ils')).key
   })
-  after(async () => { await app.close() })
-  beforeEach(() => { now = AFTERNOON })
+  after(async () => {
+    await app.close()
+  })
+  beforeEach(() => {
+    now = AFTERNOON
+  })
 
   test('SPEC 5 key: without a key, with a wrong key or a non-Bearer header, the API answers 401 and queues nothing', async () => {
     const patron = await registeredPatron(app.services.store)
@@ -116,7 +123,9 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     const nextDay = await post(alert)
     assert.equal(nextDay.status, 202)
     assert.notEqual((await json(nextDay)).id, first.id)
-    const overdue = (await app.services.store.repos.outbox.listForPatron(patron.id)).filter((row) => row.text === alert.text && row.alert_type === 'overdue')
+    const overdue = (await app.services.store.repos.outbox.listForPatron(patron.id)).filter(
+      (row) => row.text === alert.text && row.alert_type === 'overdue',
+    )
     assert.equal(overdue.length, 2)
   })
 
@@ -142,7 +151,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal((await json(response)).status, 'not_opted_in')
   })
 
-  test('SPEC 4.5 and 5: when the record\'s mobile number no longer matches the registered one, the alert answers 409 and the patron is opted out', async () => {
+  test("SPEC 4.5 and 5: when the record's mobile number no longer matches the registered one, the alert answers 409 and the patron is opted out", async () => {
     const { store } = app.services
     const patron = await registeredPatron(store)
     await store.repos.patrons.update(patron.id, { mobile: '(973) 555-0199' }, new Date().toISOString())
@@ -186,7 +195,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.deepEqual([unicode.segments, unicode.encoding], [2, 'UCS-2'])
   })
 
-  test('Recall alerts are accepted for a US library (the terms name recalls; whether to send one is the ILS\'s call)', async () => {
+  test("Recall alerts are accepted for a US library (the terms name recalls; whether to send one is the ILS's call)", async () => {
     const patron = await registeredPatron(app.services.store)
     assert.equal(app.services.config.current().webOptions.country, 'US')
     assert.equal((await post({ barcode: patron.barcode, type: 'recall', text: 'A recalled item is due back in 7 days.' })).status, 202)
@@ -245,7 +254,10 @@ describe('alerts API (SPEC 5, Alerts)', () => {
 
     now = new Date(WINDOW_OPENS)
     await outboxWorker.drain()
-    assert.deepEqual(simulator!.conversation(patron.e164).map((message) => message.text), ['Your hold is ready.'])
+    assert.deepEqual(
+      simulator!.conversation(patron.e164).map((message) => message.text),
+      ['Your hold is ready.'],
+    )
     const sent = await eventually(async () => {
       const state = (await json(await get(queued.id as number))).state
       return state === 'delivered' ? state : undefined
@@ -259,7 +271,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(row?.name, 'another')
     assert.notEqual(row?.key_hash, created.key)
   })
-  test('finding 9: a key\'s last use is recorded when it authenticates, at most once a minute, so a burst of alerts is not a burst of writes', async () => {
+  test("finding 9: a key's last use is recorded when it authenticates, at most once a minute, so a burst of alerts is not a burst of writes", async () => {
     const created = await app.services.apiKeys.create('last-use')
     const hash = createHash('sha256').update(created.key).digest('hex')
     const lastUse = async () => (await apiKeyRow(app.services.store, hash))?.last_used_at

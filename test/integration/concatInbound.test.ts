@@ -36,14 +36,24 @@ async function patronInStatus(status: 'pending_optin' | 'opted_in'): Promise<{ p
   return { patronId, msisdn }
 }
 
-interface Part { messageId: string; text: string; part: number }
+interface Part {
+  messageId: string
+  text: string
+  part: number
+}
 
 function parts(texts: readonly string[]): Part[] {
   return texts.map((text, index) => ({ messageId: nextId(), text, part: index + 1 }))
 }
 
 async function sendPart(msisdn: string, ref: string, total: number, part: Part): Promise<{ status: number; body: unknown }> {
-  const response = await mock.sendInbound(app.url, { msisdn, to: SHORT_CODE, text: part.text, messageId: part.messageId, concat: { ref, total, part: part.part } })
+  const response = await mock.sendInbound(app.url, {
+    msisdn,
+    to: SHORT_CODE,
+    text: part.text,
+    messageId: part.messageId,
+    concat: { ref, total, part: part.part },
+  })
   return { status: response.status, body: await response.json() }
 }
 
@@ -64,7 +74,11 @@ describe('SPEC 5 concatenated inbound texts are joined before the keyword is rea
 
     assert.equal(await statusOf(app, patronId), 'not_opted_in')
     const joinedId = `concat:${one.messageId}`
-    const stored = await queryDb<{ text: string; keyword: string }>(app.services.store.location, 'SELECT text, keyword FROM inbound_messages WHERE message_id = ?', joinedId)
+    const stored = await queryDb<{ text: string; keyword: string }>(
+      app.services.store.location,
+      'SELECT text, keyword FROM inbound_messages WHERE message_id = ?',
+      joinedId,
+    )
     assert.deepEqual(stored, [{ text: one.text + two.text + three.text, keyword: 'stop' }])
     const [event] = await app.services.store.repos.consent.listForPatron(patronId)
     assert.deepEqual({ reason: event?.reason, inbound: event?.inbound_message_id }, { reason: 'sms_stop', inbound: joinedId })
@@ -109,7 +123,13 @@ describe('SPEC 5 concatenated inbound texts are joined before the keyword is rea
 
   test('concat fields that do not add up (part 3 of 2) → 400, nothing stored', async () => {
     const messageId = nextId()
-    const response = await mock.sendInbound(app.url, { msisdn: '12015553999', to: SHORT_CODE, text: 'x', messageId, concat: { ref: '09', total: 2, part: 3 } })
+    const response = await mock.sendInbound(app.url, {
+      msisdn: '12015553999',
+      to: SHORT_CODE,
+      text: 'x',
+      messageId,
+      concat: { ref: '09', total: 2, part: 3 },
+    })
     assert.equal(response.status, 400)
     assert.equal((await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_parts WHERE message_id = ?', messageId)).length, 0)
   })

@@ -37,11 +37,21 @@ async function setUp(options: { webOptions?: string } = {}): Promise<Rig> {
   rig = {
     app,
     gateway,
-    advance: (ms) => { now += ms },
-    flush: async () => { await app.services.outboxWorker.drain() },
+    advance: (ms) => {
+      now += ms
+    },
+    flush: async () => {
+      await app.services.outboxWorker.drain()
+    },
     inbound: async (from, text, messageId) => {
       inboundCounter += 1
-      await app.services.inboundTexts.handle({ messageId: messageId ?? `in-${inboundCounter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date(now) })
+      await app.services.inboundTexts.handle({
+        messageId: messageId ?? `in-${inboundCounter}`,
+        msisdn: from.slice(1),
+        to: '82453',
+        text,
+        receivedAt: new Date(now),
+      })
     },
     status: async (patronId) => (await app.services.patronSmsView.read(patronId)).status,
     optedIn: async (patronId) => {
@@ -69,7 +79,7 @@ describe('SPEC 4.2 one number, one patron', () => {
     const result = await optInForm.submit(second.id, form({ mobile: '+1 201 555 0123', optin: true, email: 'after@example.org' }), WEB)
     assert.deepEqual(result, { kind: 'invalid', errors: [{ field: 'mobile', message: config.current().messages.SMS_ERR_NUMBER_TAKEN }] })
     assert.equal((await store.repos.patrons.findById(second.id))?.email, 'before@example.org')
-    assert.equal((await store.repos.registrations.findByPatron(second.id)), undefined)
+    assert.equal(await store.repos.registrations.findByPatron(second.id), undefined)
   })
 
   test('two processes opting two patrons in with one number at the same moment: exactly one wins, the other gets SMS_ERR_NUMBER_TAKEN', async () => {
@@ -78,7 +88,9 @@ describe('SPEC 4.2 one number, one patron', () => {
     const patrons = [await addPatron(store), await addPatron(store)]
     const startAt = Date.now() + 1_500
     const results = await Promise.all(
-      patrons.map((patron, i) => runWorker([`${app.dir}/data`, String(patron.id), i === 0 ? '(201) 555-0123' : '+1 201 555 0123', String(startAt)], envFor(store))),
+      patrons.map((patron, i) =>
+        runWorker([`${app.dir}/data`, String(patron.id), i === 0 ? '(201) 555-0123' : '+1 201 555 0123', String(startAt)], envFor(store)),
+      ),
     )
     const kinds = results.map((result) => result.kind).sort()
     assert.deepEqual(kinds, ['invalid', 'saved'])
@@ -91,10 +103,15 @@ describe('SPEC 4.2 one number, one patron', () => {
 
 function runWorker(args: string[], env: Record<string, string>): Promise<{ kind: string; errors?: unknown }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/optInWorker.ts', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`))
-      else resolve(JSON.parse(stdout) as { kind: string; errors?: unknown })
-    })
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/optInWorker.ts', ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`))
+        else resolve(JSON.parse(stdout) as { kind: string; errors?: unknown })
+      },
+    )
   })
 }
 
@@ -230,7 +247,11 @@ describe('SPEC 4.6 opt out by text', () => {
       await inbound(A, text)
       await flush()
       assert.equal(await status(patron.id), 'not_opted_in')
-      assert.deepEqual(gateway.to(A).map((sms) => sms.text.includes('YES')), [true], 'only the invitation went out: the queued confirmation was cancelled')
+      assert.deepEqual(
+        gateway.to(A).map((sms) => sms.text.includes('YES')),
+        [true],
+        'only the invitation went out: the queued confirmation was cancelled',
+      )
     })
   }
 
@@ -278,7 +299,13 @@ describe('SPEC 4.6 opt out by text', () => {
     await inbound(B, 'help', 'dup-1')
     await flush()
     assert.equal(gateway.to(B).length, 1)
-    const result = await app.services.inboundTexts.handle({ messageId: 'dup-1', msisdn: B.slice(1), to: '82453', text: 'help', receivedAt: new Date() })
+    const result = await app.services.inboundTexts.handle({
+      messageId: 'dup-1',
+      msisdn: B.slice(1),
+      to: '82453',
+      text: 'help',
+      receivedAt: new Date(),
+    })
     assert.equal(result.duplicate, true)
   })
 
@@ -287,7 +314,12 @@ describe('SPEC 4.6 opt out by text', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const confirmation = gateway.to(A)[1]
-    await app.services.deliveryReceipts.handle({ messageId: 'm-9', clientRef: confirmation?.clientRef ?? null, status: 'failed', errCode: '9' })
+    await app.services.deliveryReceipts.handle({
+      messageId: 'm-9',
+      clientRef: confirmation?.clientRef ?? null,
+      status: 'failed',
+      errCode: '9',
+    })
     assert.equal(await status(patron.id), 'not_opted_in')
   })
 })
@@ -298,14 +330,23 @@ describe('SPEC 4.7 phone change', () => {
     const patron = await addPatron(app.services.store)
     await optedIn(patron.id)
     const toOld = gateway.to(A).length
-    assert.deepEqual(await app.services.optInForm.submit(patron.id, form({ mobile: B, optin: true }), WEB), { kind: 'confirm', confirm: 'phone' })
+    assert.deepEqual(await app.services.optInForm.submit(patron.id, form({ mobile: B, optin: true }), WEB), {
+      kind: 'confirm',
+      confirm: 'phone',
+    })
     const result = await app.services.optInForm.submit(patron.id, form({ mobile: B, optin: true, confirm: 'phone' }), WEB)
     assert.deepEqual(result, { kind: 'saved', status: 'pending_optin' })
     await flush()
     assert.equal(gateway.to(A).length, toOld, 'nothing more to the old number')
     assert.match(gateway.to(B)[0]?.text ?? '', /YES/)
     const history = (await app.services.patronSmsView.read(patron.id)).history
-    assert.deepEqual(history.slice(0, 2).map((e) => [e.e164, e.reason, e.to_status]), [[B, 'web_opt_in', 'pending_optin'], [A, 'number_changed', 'not_opted_in']])
+    assert.deepEqual(
+      history.slice(0, 2).map((e) => [e.e164, e.reason, e.to_status]),
+      [
+        [B, 'web_opt_in', 'pending_optin'],
+        [A, 'number_changed', 'not_opted_in'],
+      ],
+    )
     assert.equal(await status(patron.id), 'pending_optin')
   })
 })
@@ -319,7 +360,13 @@ describe('SPEC 4.8 staff deletions', () => {
     await flush()
     assert.equal(gateway.sent.length, 0, 'the queued invitation was cancelled and nothing else sent')
     const history = await app.services.store.repos.consent.listForPatron(patron.id)
-    assert.deepEqual(history.map((e) => [e.reason, e.channel, e.actor]), [['record_deleted', 'staff', 'librarian'], ['web_opt_in', 'web', null]])
+    assert.deepEqual(
+      history.map((e) => [e.reason, e.channel, e.actor]),
+      [
+        ['record_deleted', 'staff', 'librarian'],
+        ['web_opt_in', 'web', null],
+      ],
+    )
     assert.equal(await app.services.store.repos.patrons.findById(patron.id), undefined)
   })
 

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_PATRONS, DEMO_STAFF } from '../../src/services/demoSeed.js'
-import { sqliteFileFor, type Store } from '../../src/store/store.js'
+import { type Store, sqliteFileFor } from '../../src/store/store.js'
 import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
-import { startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { type PortalApp, startPortalApp } from '../support/portalApp.js'
 import { WebClient } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
 
@@ -16,11 +16,17 @@ const GRACE = DEMO_PATRONS.find((patron) => patron.name.startsWith('Grace'))!
 const ADA = DEMO_PATRONS.find((patron) => patron.name.startsWith('Ada'))!
 const GRACE_NUMBER = '+12015550142'
 
-interface CliRun { code: number | null; stdout: string; stderr: string }
+interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
 
 function webpac(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
   let stderr = ''
@@ -34,10 +40,17 @@ async function patronState(store: Store, barcode: string) {
   const patron = await store.repos.patrons.findByBarcode(barcode)
   assert.ok(patron, barcode)
   const registration = await store.repos.registrations.findByPatron(patron.id)
-  return { patron, registration, history: await store.repos.consent.listForPatron(patron.id), outbox: await store.repos.outbox.listForPatron(patron.id) }
+  return {
+    patron,
+    registration,
+    history: await store.repos.consent.listForPatron(patron.id),
+    outbox: await store.repos.outbox.listForPatron(patron.id),
+  }
 }
 
-describe('webpac db copy --from sqlite:PATH --to postgres://URL', { skip: onPostgres ? false : 'PostgreSQL only (TEST_DATABASE=postgres)' }, () => {
+describe('webpac db copy --from sqlite:PATH --to postgres://URL', {
+  skip: onPostgres ? false : 'PostgreSQL only (TEST_DATABASE=postgres)',
+}, () => {
   let library: PortalApp
   let file: string
   let target: string
@@ -49,10 +62,26 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', { skip: onPost
     library = await startPortalApp({ env: { DATABASE_URL: '' } })
     file = sqliteFileFor(join(library.dir, 'data'))
     const adaId = await library.idOf(ADA)
-    await library.services.optInForm.submit(adaId, { email: 'ada@example.org', tele1: '', mobile: '(201) 555-0123', optin: true, confirm: null }, { ip: '192.0.2.1', userAgent: 'test' })
+    await library.services.optInForm.submit(
+      adaId,
+      { email: 'ada@example.org', tele1: '', mobile: '(201) 555-0123', optin: true, confirm: null },
+      { ip: '192.0.2.1', userAgent: 'test' },
+    )
     await library.services.outboxWorker.drain()
-    await library.services.inboundTexts.handle({ msisdn: '12015550123', to: '82453', messageId: 'copy-yes', text: 'YES', receivedAt: new Date() })
-    await library.services.inboundTexts.handle({ msisdn: GRACE_NUMBER.slice(1), to: '82453', messageId: 'copy-stop', text: 'STOP', receivedAt: new Date() })
+    await library.services.inboundTexts.handle({
+      msisdn: '12015550123',
+      to: '82453',
+      messageId: 'copy-yes',
+      text: 'YES',
+      receivedAt: new Date(),
+    })
+    await library.services.inboundTexts.handle({
+      msisdn: GRACE_NUMBER.slice(1),
+      to: '82453',
+      messageId: 'copy-stop',
+      text: 'STOP',
+      receivedAt: new Date(),
+    })
     await library.services.outboxWorker.drain()
     await library.services.apiKeys.create('sierra-notices')
     target = (await freshDatabaseUrl())!
@@ -68,7 +97,7 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', { skip: onPost
   test('exits 0 and prints the row count of every table, each the same as in the SQLite file', async () => {
     assert.equal(copy.code, 0, copy.stderr)
     for (const table of ['patrons', 'sms_registrations', 'consent_events', 'outbox', 'inbound_messages', 'staff_users', 'api_keys']) {
-      const [{ n }] = await queryDb<{ n: number }>(file, `SELECT count(*) AS n FROM ${table}`) as [{ n: number }]
+      const [{ n }] = (await queryDb<{ n: number }>(file, `SELECT count(*) AS n FROM ${table}`)) as [{ n: number }]
       assert.match(copy.stdout, new RegExp(`^  ${table} +${n.toLocaleString('en-US')}$`, 'm'), table)
       assert.ok(n > 0 || table === 'inbound_parts', `${table} has rows to copy`)
     }
@@ -97,8 +126,14 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', { skip: onPost
 
   test('new rows on the copy get ids after the copied ones (the sequences were reset)', async () => {
     const before = await queryDb<{ id: number }>(file, 'SELECT max(id) AS id FROM consent_events')
-    const alan = (await copied.services.store.repos.patrons.findByBarcode(DEMO_PATRONS.find((patron) => patron.name.startsWith('Alan'))!.barcode))!
-    await copied.services.optInForm.submit(alan.id, { email: '', tele1: '', mobile: '(201) 555-0177', optin: true, confirm: null }, { ip: null, userAgent: null })
+    const alan = (await copied.services.store.repos.patrons.findByBarcode(
+      DEMO_PATRONS.find((patron) => patron.name.startsWith('Alan'))!.barcode,
+    ))!
+    await copied.services.optInForm.submit(
+      alan.id,
+      { email: '', tele1: '', mobile: '(201) 555-0177', optin: true, confirm: null },
+      { ip: null, userAgent: null },
+    )
     const [newest] = await copied.services.store.repos.consent.listForPatron(alan.id)
     assert.ok(newest && newest.id > before[0]!.id, `new event id ${newest?.id} after ${before[0]!.id}`)
   })

@@ -9,14 +9,25 @@ async function postInbound(app: TestApp, text: string, messageId: string): Promi
   return fetch(`${app.url}/webhooks/sms/inbound`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ msisdn: NUMBER.slice(1), to: '82453', messageId, text, type: 'text', keyword: text.split(' ')[0]?.toUpperCase() ?? '' }),
+    body: new URLSearchParams({
+      msisdn: NUMBER.slice(1),
+      to: '82453',
+      messageId,
+      text,
+      type: 'text',
+      keyword: text.split(' ')[0]?.toUpperCase() ?? '',
+    }),
   })
 }
 
 describe('the consent engine end to end (SPEC 4.3, 4.6, 4.9, 5)', () => {
   let app: TestApp
-  before(async () => { app = await startTestApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startTestApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('a US patron opts in, confirms with YES, texts "stop": not opted in, nothing more sent, and each status change is consent evidence', async () => {
     const { optInForm, patronSmsView, simulator, store } = app.services

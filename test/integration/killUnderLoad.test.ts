@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { benchNumber, seedDatabase } from '../../bench/lib/seedDatabase.js'
-import { createPool } from '../../src/store/postgres/openPostgres.js'
 import { copySqliteToPostgres } from '../../src/store/postgres/copyFromSqlite.js'
+import { createPool } from '../../src/store/postgres/openPostgres.js'
 import { databaseEnv } from '../support/database.js'
 import { MockVonage } from '../support/mockVonage.js'
 import { killAllServerProcesses, killServerProcess, startServerProcess } from '../support/serverProcess.js'
@@ -18,7 +18,9 @@ const KILLS = 5
 const MIX = ['HELP', 'STOP', 'START', 'YES', 'where is my book', 'Stop please', 'thanks'] as const
 
 let mock: MockVonage
-before(async () => { mock = await MockVonage.start() })
+before(async () => {
+  mock = await MockVonage.start()
+})
 after(async () => {
   killAllServerProcesses()
   await mock.close()
@@ -26,8 +28,15 @@ after(async () => {
 
 function serverEnv(dir: string, database: Record<string, string>): Record<string, string> {
   return {
-    PORT: '0', DATA_DIR: join(dir, 'data'), MESSAGES_CONF: join(dir, 'messages.conf'), WEB_OPTIONS: join(dir, 'webpub.def'),
-    SESSION_SECRET: 'kill-test', SEED_DEMO: '0', LOG_LEVEL: 'error', ...mock.env(), ...database,
+    PORT: '0',
+    DATA_DIR: join(dir, 'data'),
+    MESSAGES_CONF: join(dir, 'messages.conf'),
+    WEB_OPTIONS: join(dir, 'webpub.def'),
+    SESSION_SECRET: 'kill-test',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'error',
+    ...mock.env(),
+    ...database,
   }
 }
 
@@ -38,7 +47,12 @@ async function webhookLoad(url: string, firstId: number, stopAt: number, acknowl
     while (Date.now() < stopAt && next < firstId + MESSAGES_PER_LOAD) {
       const id = next++
       const messageId = `load-${id}`
-      const body = new URLSearchParams({ msisdn: benchNumber(id % PATRONS).slice(1), to: '82453', messageId, text: MIX[id % MIX.length] ?? 'x' })
+      const body = new URLSearchParams({
+        msisdn: benchNumber(id % PATRONS).slice(1),
+        to: '82453',
+        messageId,
+        text: MIX[id % MIX.length] ?? 'x',
+      })
       const response = await fetch(`${url}/webhooks/sms/inbound`, { method: 'POST', body }).catch(() => null)
       if (!response) return
       if (response.status === 200) acknowledged.push(messageId)
@@ -49,7 +63,9 @@ async function webhookLoad(url: string, firstId: number, stopAt: number, acknowl
 }
 
 describe('reliability: SIGKILL during a webhook load (SPEC 5 "nothing is lost")', () => {
-  test(`killed ${KILLS} times mid-load: every message answered 200 is stored and applied once, the consent history has no gap, no SMS goes out twice`, { timeout: 180_000 }, async () => {
+  test(`killed ${KILLS} times mid-load: every message answered 200 is stored and applied once, the consent history has no gap, no SMS goes out twice`, {
+    timeout: 180_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'webpac-kill-'))
     mkdirSync(join(dir, 'data'))
     writeFileSync(join(dir, 'messages.conf'), '')
@@ -89,14 +105,24 @@ describe('reliability: SIGKILL during a webhook load (SPEC 5 "nothing is lost")'
     }, 60_000)
     await killServerProcess(last, 'SIGTERM')
 
-    const stored = new Set((await queryDb<{ message_id: string }>(db, "SELECT message_id FROM inbound_messages WHERE outcome <> 'received'")).map((row) => row.message_id))
+    const stored = new Set(
+      (await queryDb<{ message_id: string }>(db, "SELECT message_id FROM inbound_messages WHERE outcome <> 'received'")).map(
+        (row) => row.message_id,
+      ),
+    )
     const lost = acknowledged.filter((id) => !stored.has(id))
     assert.deepEqual(lost, [], 'every message answered 200 is stored with its outcome')
 
-    const twice = await queryDb<{ inbound_message_id: string; n: number }>(db, 'SELECT inbound_message_id, count(*) AS n FROM consent_events WHERE inbound_message_id IS NOT NULL GROUP BY inbound_message_id HAVING count(*) > 1')
+    const twice = await queryDb<{ inbound_message_id: string; n: number }>(
+      db,
+      'SELECT inbound_message_id, count(*) AS n FROM consent_events WHERE inbound_message_id IS NOT NULL GROUP BY inbound_message_id HAVING count(*) > 1',
+    )
     assert.deepEqual(twice, [], 'no inbound message changed a status twice')
 
-    const events = await queryDb<{ patron_id: number; from_status: string; to_status: string }>(db, 'SELECT patron_id, from_status, to_status FROM consent_events ORDER BY patron_id, id')
+    const events = await queryDb<{ patron_id: number; from_status: string; to_status: string }>(
+      db,
+      'SELECT patron_id, from_status, to_status FROM consent_events ORDER BY patron_id, id',
+    )
     const gaps = events.filter((event, i) => {
       const previous = events[i - 1]
       return previous?.patron_id === event.patron_id && previous.to_status !== event.from_status

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { openStore } from '../../src/store/store.js'
+import { CookieJarClient, errorMessages, type HttpPage, textOf } from '../support/cookieJar.js'
 import { databaseEnv, freshDatabaseUrl, queryDb, writeDb } from '../support/database.js'
-import { CookieJarClient, errorMessages, textOf, type HttpPage } from '../support/cookieJar.js'
 import { addPatron } from '../support/patrons.js'
 import { addStaff } from '../support/staffClient.js'
 import { startTestApp, type TestApp } from '../support/testApp.js'
@@ -42,15 +42,23 @@ function tally(pages: HttpPage[]): { checked: number; throttled: number } {
 
 /** The throttle's counters whose key mentions `fragment` (digits, dots, letters), read straight from the database. */
 function counterRows(location: string, fragment: string): Promise<{ key: string; points: number }[]> {
-  return queryDb<{ key: string; points: number }>(location, 'SELECT key, points FROM rate_limits WHERE key LIKE ? ORDER BY key', `%${fragment}%`)
+  return queryDb<{ key: string; points: number }>(
+    location,
+    'SELECT key, points FROM rate_limits WHERE key LIKE ? ORDER BY key',
+    `%${fragment}%`,
+  )
 }
 
 const wrongPins = (count: number) => Array.from({ length: count }, (_, index) => String(index).padStart(4, '0'))
 
 describe('login throttle under attack (issue 10 findings 1, 2, 7; SPEC 7)', () => {
   let app: TestApp
-  before(async () => { app = await startTestApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startTestApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('finding 1: 40 wrong PINs for one card sent at once with one CSRF token: at most 5 are checked, the rest answer 429, and the right PIN then answers 429', async () => {
     const card = await addPatron(app.services.store)
@@ -93,11 +101,14 @@ describe('login throttle under attack (issue 10 findings 1, 2, 7; SPEC 7)', () =
     assert.equal(login.location, `/patroninfo/${card.id}/top`)
   })
 
-  test('finding 2: 50 wrong PINs for a card from 10 addresses block that card from every address, the owner\'s too', async () => {
+  test("finding 2: 50 wrong PINs for a card from 10 addresses block that card from every address, the owner's too", async () => {
     const card = await addPatron(app.services.store)
     const strangers = await Promise.all(Array.from({ length: 10 }, (_, index) => browserAt(app, `192.0.2.${index + 1}`)))
     const wrong = await Promise.all(strangers.flatMap((stranger) => wrongPins(5).map((pin) => stranger.logIn(card.barcode, pin))))
-    assert.deepEqual(wrong.map((page) => page.status), Array(50).fill(401))
+    assert.deepEqual(
+      wrong.map((page) => page.status),
+      Array(50).fill(401),
+    )
     const owner = await browserAt(app, '198.51.100.5')
     const login = await owner.logIn(card.barcode, card.pin)
     assert.equal(login.status, 429)
@@ -165,7 +176,9 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
     await writeDb(location, insert, 'patron_login_address:192.0.2.201', 3, Date.now() + 600_000)
     const app = await startTestApp({ env })
     try {
-      assert.deepEqual(await counterRows(app.services.store.location, '192.0.2.20'), [{ key: 'patron_login_address:192.0.2.201', points: 3 }])
+      assert.deepEqual(await counterRows(app.services.store.location, '192.0.2.20'), [
+        { key: 'patron_login_address:192.0.2.201', points: 3 },
+      ])
     } finally {
       await app.close()
     }
@@ -173,14 +186,18 @@ describe('login throttle counts live in the database (issue 10 finding 1; SPEC 7
 })
 
 describe('attempt counters beside the group commit (issue 10 finding 1)', () => {
-  test('an attempt counted while another request\'s transaction is open stays counted when that transaction rolls back', async () => {
+  test("an attempt counted while another request's transaction is open stays counted when that transaction rolls back", async () => {
     const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-throttle-')), databaseUrl: await freshDatabaseUrl() })
     try {
       const patron = await addPatron(store, { pin: null })
       let release!: () => void
-      const gate = new Promise<void>((resolve) => { release = resolve })
+      const gate = new Promise<void>((resolve) => {
+        release = resolve
+      })
       let opened!: () => void
-      const open = new Promise<void>((resolve) => { opened = resolve })
+      const open = new Promise<void>((resolve) => {
+        opened = resolve
+      })
       // Another request's unit of work: it writes, keeps the write transaction open across
       // event-loop turns, then fails and is rolled back.
       const failing = store.transaction(async (repos) => {

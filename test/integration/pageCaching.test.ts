@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { CookieJarClient, type HttpPage } from '../support/cookieJar.js'
-import { GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 import { addStaff } from '../support/staffClient.js'
 
 const GRACE_E164 = '+12015550142'
@@ -26,7 +26,9 @@ describe('issue 10 finding 4: pages with patron or staff data are never stored b
     app = await startPortalApp()
     await addStaff(app.services.store)
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   test('patron pages: the login form, a wrong PIN, the login redirect, top, modpinfo, the confirmation page and logout all send Cache-Control: no-store', async () => {
     const patron = new CookieJarClient(app.url)
@@ -44,7 +46,7 @@ describe('issue 10 finding 4: pages with patron or staff data are never stored b
     const confirm = await patron.post(`/patroninfo/${id}/modpinfo`, { email: GRACE.email, tele1: '', mobile: GRACE.mobile })
     assert.match(confirm.html, /name="confirm"/)
     assertNoStore(confirm, 'the opt-out confirmation page')
-    assertNoStore(await patron.get(`/patroninfo/${id + 1}/top`), 'another patron\'s page (403)')
+    assertNoStore(await patron.get(`/patroninfo/${id + 1}/top`), "another patron's page (403)")
     assertNoStore(await patron.post('/logout', {}), 'logout')
   })
 
@@ -72,8 +74,12 @@ describe('issue 10 finding 4: pages with patron or staff data are never stored b
     }
   })
 
-  test('the simulator\'s pages and its JSON send Cache-Control: no-store', async () => {
-    for (const path of ['/simulator', `/simulator?to=${encodeURIComponent(GRACE_E164)}`, `/simulator/messages?to=${encodeURIComponent(GRACE_E164)}`]) {
+  test("the simulator's pages and its JSON send Cache-Control: no-store", async () => {
+    for (const path of [
+      '/simulator',
+      `/simulator?to=${encodeURIComponent(GRACE_E164)}`,
+      `/simulator/messages?to=${encodeURIComponent(GRACE_E164)}`,
+    ]) {
       const page = await new CookieJarClient(app.url).get(path)
       assert.equal(page.status, 200, path)
       assertNoStore(page, path)

@@ -2,16 +2,20 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SESSION_COOKIE } from '../../src/web/middleware/setUpWebSession.js'
 import { CookieJarClient, errorMessages, textOf } from '../support/cookieJar.js'
-import { ADA, GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { ADA, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 
 const TOO_MANY = 'Too many attempts, try again later'
 
 describe('patron login (SPEC 3, SPEC 7)', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
-  test('SPEC 3 the right barcode and PIN redirect to the patron\'s top page, under a new session id (no session fixation)', async () => {
+  test("SPEC 3 the right barcode and PIN redirect to the patron's top page, under a new session id (no session fixation)", async () => {
     const client = new CookieJarClient(app.url)
     const form = await client.get('/patroninfo')
     assert.equal(form.status, 200)
@@ -71,7 +75,7 @@ describe('patron login (SPEC 3, SPEC 7)', () => {
     assert.equal(top.location, '/patroninfo')
   })
 
-  test('SPEC 3 /modpinfo.html leads to the patron\'s own modpinfo when logged in, else to the login page', async () => {
+  test("SPEC 3 /modpinfo.html leads to the patron's own modpinfo when logged in, else to the login page", async () => {
     const client = new CookieJarClient(app.url)
     assert.equal((await client.get('/modpinfo.html')).location, '/patroninfo')
     await client.logIn(GRACE.barcode, GRACE.pin)

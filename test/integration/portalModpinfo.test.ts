@@ -4,7 +4,7 @@ import { DEFAULT_MESSAGES as M } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 import type { Patron } from '../../src/store/schema.js'
 import { CookieJarClient, errorMessages, textOf } from '../support/cookieJar.js'
-import { ADA, ALAN, GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { ADA, ALAN, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 import { eventually } from '../support/testApp.js'
 
 const modpinfo = (id: number) => `/patroninfo/${id}/modpinfo`
@@ -19,7 +19,10 @@ async function loggedIn(app: PortalApp, patron: { barcode: string; pin: string }
 }
 
 /** Everything a modpinfo submit could change, to show that a refused one changed none of it. */
-async function snapshot(app: PortalApp, id: number): Promise<{ patron: Omit<Patron, 'updated_at'> | undefined; registration: unknown; events: number; outbox: number }> {
+async function snapshot(
+  app: PortalApp,
+  id: number,
+): Promise<{ patron: Omit<Patron, 'updated_at'> | undefined; registration: unknown; events: number; outbox: number }> {
   const { repos } = app.services.store
   const row = await repos.patrons.findById(id)
   const { updated_at: _at, ...patron } = row ?? ({} as Patron)
@@ -33,8 +36,12 @@ async function snapshot(app: PortalApp, id: number): Promise<{ patron: Omit<Patr
 
 describe('modpinfo (SPEC 3, SPEC 4)', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('SPEC 3 the form offers email, tele1, mobile, the Opt In box (value on) beside SMS_TERMS, a CSRF token, an empty confirm field and the status in data-qa="sms-status"', async () => {
     const { client, id } = await loggedIn(app, GRACE)
@@ -74,7 +81,7 @@ describe('modpinfo (SPEC 3, SPEC 4)', () => {
     assert.deepEqual(await snapshot(app, id), before)
   })
 
-  test('SPEC 3 another patron\'s id answers 403 for top, modpinfo and a modpinfo submit, and changes nothing', async () => {
+  test("SPEC 3 another patron's id answers 403 for top, modpinfo and a modpinfo submit, and changes nothing", async () => {
     const { client } = await loggedIn(app, ADA)
     const graceId = await app.idOf(GRACE)
     const before = await snapshot(app, graceId)
@@ -100,13 +107,25 @@ describe('modpinfo (SPEC 3, SPEC 4)', () => {
   const invalid: [string, Record<string, string>, { field: string; message: string }][] = [
     ['9 digits', { mobile: '201555012', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH }],
     ['16 digits', { mobile: '2015550123456789', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH }],
-    ['10 digits only after punctuation is counted out', { mobile: '(201) 555-012', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH }],
+    [
+      '10 digits only after punctuation is counted out',
+      { mobile: '(201) 555-012', optin: 'on' },
+      { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH },
+    ],
     ['an area code that does not exist', { mobile: '123-456-7890', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_INVALID }],
     ['a letter among 10 digits', { mobile: '201-555-0123 x', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_INVALID }],
-    ['a UK number without + and the country code', { mobile: '07400 123456', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_INVALID }],
+    [
+      'a UK number without + and the country code',
+      { mobile: '07400 123456', optin: 'on' },
+      { field: 'mobile', message: M.SMS_ERR_NUMBER_INVALID },
+    ],
     ['Opt In with no number', { mobile: '', optin: 'on' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH }],
     ['a bad number without Opt In', { mobile: '555-0123' }, { field: 'mobile', message: M.SMS_ERR_NUMBER_LENGTH }],
-    ['a malformed email', { email: 'ada@', mobile: '(201) 555-0123', optin: 'on' }, { field: 'email', message: 'Enter an email address in the form name@example.org.' }],
+    [
+      'a malformed email',
+      { email: 'ada@', mobile: '(201) 555-0123', optin: 'on' },
+      { field: 'email', message: 'Enter an email address in the form name@example.org.' },
+    ],
   ]
   for (const [what, fields, expected] of invalid) {
     test(`SPEC 4.1 ${what}: 422 with the message in the error summary (linked to #${expected.field}) and beside the field; nothing is saved or sent`, async () => {
@@ -117,7 +136,10 @@ describe('modpinfo (SPEC 3, SPEC 4)', () => {
       assert.deepEqual(errorMessages(page.html), [expected.message])
       assert.match(page.html, new RegExp(`<h2 class="errormessage"><a href="#${expected.field}">`))
       assert.match(page.html, new RegExp(`<p class="field__error" id="${expected.field}-error">`))
-      assert.match(page.html, new RegExp(`id="${expected.field}"[^>]*aria-describedby="[^"]*${expected.field}-error"[^>]*aria-invalid="true"`))
+      assert.match(
+        page.html,
+        new RegExp(`id="${expected.field}"[^>]*aria-describedby="[^"]*${expected.field}-error"[^>]*aria-invalid="true"`),
+      )
       assert.match(page.html, /<title>Error: Modify Personal Information/)
       assert.match(page.html, new RegExp(`value="${(fields.mobile ?? '').replace(/[()]/g, '\\$&')}"`), 'what the patron typed is kept')
       assert.deepEqual(await snapshot(app, id), before)
@@ -193,7 +215,10 @@ describe('modpinfo under concurrency and configuration (SPEC 4.2, SPEC 2)', () =
       const loser = a.status === 422 ? a : b
       assert.deepEqual(errorMessages(loser.html), [M.SMS_ERR_NUMBER_TAKEN])
       const holders = await app.services.store.repos.registrations.findAllByNumber('+12015550188')
-      assert.deepEqual(holders.map((registration) => registration.status), ['pending_optin'])
+      assert.deepEqual(
+        holders.map((registration) => registration.status),
+        ['pending_optin'],
+      )
       await eventually(() => app.services.simulator?.conversation('+12015550188').length === 1)
     } finally {
       await app.close()

@@ -11,7 +11,8 @@ const views = fileURLToPath(new URL('../../views', import.meta.url))
 
 function templates(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? templates(join(dir, entry.name)) : entry.name.endsWith('.ejs') ? [join(dir, entry.name)] : [])
+    entry.isDirectory() ? templates(join(dir, entry.name)) : entry.name.endsWith('.ejs') ? [join(dir, entry.name)] : [],
+  )
 }
 
 describe('pages, errors and the security of what the browser gets (SPEC 3, SPEC 7)', () => {
@@ -38,7 +39,9 @@ describe('pages, errors and the security of what the browser gets (SPEC 3, SPEC 
     try {
       const simulator = app.services.simulator
       assert.ok(simulator)
-      simulator.phones = () => { throw new Error('secret detail from /srv/webpac/src/internal.ts') }
+      simulator.phones = () => {
+        throw new Error('secret detail from /srv/webpac/src/internal.ts')
+      }
       const https = { 'x-forwarded-proto': 'https' }
       const librarian = new CookieJarClient(app.url)
       await librarian.get('/staff/login', https)
@@ -79,7 +82,12 @@ describe('pages, errors and the security of what the browser gets (SPEC 3, SPEC 
 
       await client.logIn(GRACE.barcode, GRACE.pin)
       const id = await app.idOf(GRACE)
-      const pages = [login, await client.get(`/patroninfo/${id}/top`), await client.get(`/patroninfo/${id}/modpinfo`), await client.get('/simulator?to=%2B12015550142')]
+      const pages = [
+        login,
+        await client.get(`/patroninfo/${id}/top`),
+        await client.get(`/patroninfo/${id}/modpinfo`),
+        await client.get('/simulator?to=%2B12015550142'),
+      ]
       for (const page of pages) {
         assert.equal(page.status, 200)
         assert.doesNotMatch(page.html, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline script')

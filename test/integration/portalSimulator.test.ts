@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { SmsGateway } from '../../src/sms/gateway.js'
 import { CookieJarClient, textOf } from '../support/cookieJar.js'
-import { ADA, GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { ADA, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 import { eventually, startTestApp } from '../support/testApp.js'
 
 const ADA_MOBILE = '+12015550123'
@@ -12,15 +12,22 @@ async function optInAda(app: PortalApp): Promise<CookieJarClient> {
   await client.logIn(ADA.barcode, ADA.pin)
   const id = await app.idOf(ADA)
   await client.get(`/patroninfo/${id}/modpinfo`)
-  assert.equal((await client.post(`/patroninfo/${id}/modpinfo`, { email: '', tele1: '', mobile: '(201) 555-0123', optin: 'on' })).status, 303)
+  assert.equal(
+    (await client.post(`/patroninfo/${id}/modpinfo`, { email: '', tele1: '', mobile: '(201) 555-0123', optin: 'on' })).status,
+    303,
+  )
   await eventually(() => app.services.simulator?.conversation(ADA_MOBILE).length === 1)
   return client
 }
 
 describe('the SMS simulator (SPEC 5)', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('SPEC 5 GET /simulator/messages?to=E164 is the conversation as JSON, oldest first, with exactly direction, from, to, text, messageId and at', async () => {
     await optInAda(app)
@@ -65,7 +72,10 @@ describe('the SMS simulator (SPEC 5)', () => {
       assert.equal((await local.services.store.repos.registrations.findByPatron(await local.idOf(ADA)))?.status, 'opted_in')
       await eventually(() => local.services.simulator?.conversation(ADA_MOBILE).length === 3)
       const [, inbound, confirmation] = local.services.simulator?.conversation(ADA_MOBILE) ?? []
-      assert.deepEqual({ direction: inbound?.direction, from: inbound?.from, to: inbound?.to, text: inbound?.text }, { direction: 'inbound', from: ADA_MOBILE, to: '82453', text: 'yes' })
+      assert.deepEqual(
+        { direction: inbound?.direction, from: inbound?.from, to: inbound?.to, text: inbound?.text },
+        { direction: 'inbound', from: ADA_MOBILE, to: '82453', text: 'yes' },
+      )
       assert.match(String(inbound?.messageId), /^SIMIN-/)
       assert.match(String(confirmation?.text), /You are signed up for SMS alerts/)
       const history = await local.services.store.repos.consent.listForPatron(await local.idOf(ADA))
@@ -98,7 +108,11 @@ describe('the SMS simulator (SPEC 5)', () => {
   })
 
   test('SPEC 5 with another gateway than the simulator, /simulator does not exist', async () => {
-    const gateway: SmsGateway = { name: 'vonage', send: async () => ({ outcome: 'retry', error: 'test' }), health: () => ({ ok: true, detail: 'test' }) }
+    const gateway: SmsGateway = {
+      name: 'vonage',
+      send: async () => ({ outcome: 'retry', error: 'test' }),
+      health: () => ({ ok: true, detail: 'test' }),
+    }
     const other = await startTestApp({ gateway })
     try {
       assert.equal((await fetch(`${other.url}/simulator`)).status, 404)
@@ -114,13 +128,19 @@ describe('the SMS simulator (SPEC 5)', () => {
 describe('status texts in the patron pages', () => {
   test('SPEC 4.4 a pending opt-out is shown with SMS_STATUS_PENDING_OPTOUT, not the opt-in text', async () => {
     // No outbox worker: the opt-out text stays queued, so the status stays pending_optout.
-    const app = await startPortalApp({ background: false, messagesConf: 'SMS_STATUS_PENDING_OPTIN=Waiting for YES\nSMS_STATUS_PENDING_OPTOUT=Stopping\n' })
+    const app = await startPortalApp({
+      background: false,
+      messagesConf: 'SMS_STATUS_PENDING_OPTIN=Waiting for YES\nSMS_STATUS_PENDING_OPTOUT=Stopping\n',
+    })
     try {
       const client = new CookieJarClient(app.url)
       await client.logIn(GRACE.barcode, GRACE.pin)
       const id = await app.idOf(GRACE)
       await client.get(`/patroninfo/${id}/modpinfo`)
-      assert.equal((await client.post(`/patroninfo/${id}/modpinfo`, { email: '', tele1: '', mobile: GRACE.mobile, confirm: 'optout' })).status, 303)
+      assert.equal(
+        (await client.post(`/patroninfo/${id}/modpinfo`, { email: '', tele1: '', mobile: GRACE.mobile, confirm: 'optout' })).status,
+        303,
+      )
       const page = await client.get(`/patroninfo/${id}/modpinfo`)
       assert.match(page.html, /data-qa="sms-status">Stopping</)
       assert.match(textOf(page.html), /You asked to stop SMS alerts to \+1 201 555 0142\. Status: Stopping On this website/)

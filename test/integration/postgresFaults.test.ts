@@ -2,13 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { onPostgres } from '../support/database.js'
 import { addPatron, WEB } from '../support/patrons.js'
-import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/privatePostgres.js'
+import { type PrivatePostgres, privatePostgresUnavailable, startPrivatePostgres } from '../support/privatePostgres.js'
 import { eventually, startTestApp, type TestApp } from '../support/testApp.js'
 
 // SPEC 8: PostgreSQL going away while the portal runs. The test runs its own server (never the
 // machine's), stops it under the running portal and starts it again.
 const NUMBER = '+12015550123'
-const skip = !onPostgres ? 'PostgreSQL only (TEST_DATABASE=postgres)' : privatePostgresUnavailable() ?? false
+const skip = !onPostgres ? 'PostgreSQL only (TEST_DATABASE=postgres)' : (privatePostgresUnavailable() ?? false)
 
 function postInbound(app: TestApp, text: string, messageId: string): Promise<Response> {
   return fetch(`${app.url}/webhooks/sms/inbound`, {
@@ -43,7 +43,9 @@ describe('SPEC 8 PostgreSQL stops while the portal runs, and comes back', { skip
 
   const status = async () => (await app.services.store.repos.registrations.findByPatron(patronId))?.status
 
-  test('server stopped: a webhook answers 503 (so Vonage retries) and /healthz says the database is down; started again: both recover without a restart', { timeout: 60_000 }, async () => {
+  test('server stopped: a webhook answers 503 (so Vonage retries) and /healthz says the database is down; started again: both recover without a restart', {
+    timeout: 60_000,
+  }, async () => {
     assert.deepEqual(await health(app), { status: 200, database: { ok: true } })
     server.stop()
     try {

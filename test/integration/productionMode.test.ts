@@ -12,12 +12,16 @@ import { silentLogger } from '../../src/logger.js'
 import { sqliteFileFor } from '../../src/store/store.js'
 import { errorHandler } from '../../src/web/errorHandler.js'
 import { setUpViews } from '../../src/web/setUpViews.js'
-import { MockVonage } from '../support/mockVonage.js'
 import { databaseEnv, queryDb } from '../support/database.js'
+import { MockVonage } from '../support/mockVonage.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-prod-'))
@@ -27,7 +31,10 @@ function tempDir(): string {
 }
 
 /** `npm start` with exactly this environment (nothing inherited but PATH). */
-function runServer(env: Record<string, string>, untilListening = false): Promise<Run & { url?: string; stop?: () => Promise<number | null> }> {
+function runServer(
+  env: Record<string, string>,
+  untilListening = false,
+): Promise<Run & { url?: string; stop?: () => Promise<number | null> }> {
   const dir = tempDir()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
@@ -50,10 +57,11 @@ function runServer(env: Record<string, string>, untilListening = false): Promise
       stdout += String(chunk)
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
       if (untilListening && match?.[1]) {
-        const stop = () => new Promise<number | null>((done) => {
-          child.once('exit', (code) => done(code))
-          child.kill('SIGTERM')
-        })
+        const stop = () =>
+          new Promise<number | null>((done) => {
+            child.once('exit', (code) => done(code))
+            child.kill('SIGTERM')
+          })
         resolve({ code: null, stdout, stderr, url: match[1], stop })
       }
     })
@@ -89,14 +97,26 @@ function without(name: keyof typeof PRODUCTION): Record<string, string> {
 describe('SPEC 1 NODE_ENV=production refuses to start without what it needs, in one clear line', () => {
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['SESSION_SECRET missing', without('SESSION_SECRET'), /SESSION_SECRET/],
-    ['SESSION_SECRET shorter than 32 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: 'password123' }, /SESSION_SECRET.*at least 32 characters/],
+    [
+      'SESSION_SECRET shorter than 32 characters (finding 8)',
+      { ...PRODUCTION, SESSION_SECRET: 'password123' },
+      /SESSION_SECRET.*at least 32 characters/,
+    ],
     ['SMS_GATEWAY not set (the simulator is never implied)', without('SMS_GATEWAY'), /SMS_GATEWAY=vonage.*SMS_GATEWAY=simulator/],
     ['SMS_GATEWAY=vonage without VONAGE_SIGNATURE_SECRET', without('VONAGE_SIGNATURE_SECRET'), /VONAGE_SIGNATURE_SECRET/],
     ['SMS_GATEWAY=vonage without VONAGE_API_KEY', without('VONAGE_API_KEY'), /VONAGE_API_KEY and VONAGE_API_SECRET/],
     ['SMS_GATEWAY=vonage without VONAGE_API_SECRET', without('VONAGE_API_SECRET'), /VONAGE_API_KEY and VONAGE_API_SECRET/],
     ['SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
-    ['an unknown VONAGE_SIGNATURE_METHOD', { ...PRODUCTION, VONAGE_SIGNATURE_METHOD: 'sha3' }, /VONAGE_SIGNATURE_METHOD must be one of md5hash, md5hmac, sha1hmac, sha256hmac, sha512hmac/],
-    ['a LOG_LEVEL pino does not know', { ...PRODUCTION, LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    [
+      'an unknown VONAGE_SIGNATURE_METHOD',
+      { ...PRODUCTION, VONAGE_SIGNATURE_METHOD: 'sha3' },
+      /VONAGE_SIGNATURE_METHOD must be one of md5hash, md5hmac, sha1hmac, sha256hmac, sha512hmac/,
+    ],
+    [
+      'a LOG_LEVEL pino does not know',
+      { ...PRODUCTION, LOG_LEVEL: 'verbose' },
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,
+    ],
   ]
   for (const [name, env, names] of refusals) {
     test(`${name} → exit code 1 and one stderr line naming it`, async () => {

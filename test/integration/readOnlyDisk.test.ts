@@ -113,7 +113,10 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
   function count(sql: string, ...params: unknown[]): number {
     const db = new Database(file, { readonly: true })
     try {
-      return db.prepare(sql).pluck().get(...params) as number
+      return db
+        .prepare(sql)
+        .pluck()
+        .get(...params) as number
     } finally {
       db.close()
     }
@@ -148,7 +151,10 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     consentBefore = await app.services.store.repos.consent.listForPatron(patron.id)
     inboundBefore = inboundFromNumber()
     outboxBefore = count('SELECT count(*) FROM outbox')
-    assert.deepEqual(consentBefore.map((event) => event.to_status), ['opted_in', 'pending_optin'])
+    assert.deepEqual(
+      consentBefore.map((event) => event.to_status),
+      ['opted_in', 'pending_optin'],
+    )
     assert.equal(inboundBefore.length, 1)
 
     // No sync before the failure: what was answered 200 must already be on the disk (the last
@@ -176,7 +182,7 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     assert.equal(count('SELECT count(*) FROM inbound_messages WHERE message_id = ?', 'ro-stop'), 0)
   })
 
-  test('read-only disk: a patron\'s form submit answers 503 with the clear sentence on the page and changes nothing', async () => {
+  test("read-only disk: a patron's form submit answers 503 with the clear sentence on the page and changes nothing", async () => {
     const refused = await client.post(modpinfo(), { email: 'new@example.org', tele1: '', mobile: NUMBER, confirm: 'optout' })
     assert.equal(refused.status, 503)
     assert.ok(textOf(refused.html).includes(UNAVAILABLE), textOf(refused.html))
@@ -185,7 +191,7 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     assert.deepEqual(await app.services.store.repos.consent.listForPatron(patron.id), consentBefore)
   })
 
-  test('read-only disk: what only reads still answers: the patron\'s page and /healthz', async () => {
+  test("read-only disk: what only reads still answers: the patron's page and /healthz", async () => {
     const page = await client.get(modpinfo())
     assert.equal(page.status, 200)
     assert.match(page.html, /data-qa="sms-status">Opted In</)
@@ -234,7 +240,13 @@ describe('storage failures: the disk turns read-only', { skip }, () => {
     const history = await app.services.store.repos.consent.listForPatron(patron.id)
     assert.deepEqual(history.slice(1), consentBefore)
     assert.deepEqual(
-      history.slice(0, 1).map(({ from_status, to_status, channel, reason, inbound_message_id }) => ({ from_status, to_status, channel, reason, inbound_message_id })),
+      history.slice(0, 1).map(({ from_status, to_status, channel, reason, inbound_message_id }) => ({
+        from_status,
+        to_status,
+        channel,
+        reason,
+        inbound_message_id,
+      })),
       [{ from_status: 'opted_in', to_status: 'not_opted_in', channel: 'sms', reason: 'sms_stop', inbound_message_id: 'ro-stop' }],
     )
     assert.equal(count('SELECT count(*) FROM inbound_messages WHERE message_id = ?', 'ro-stop'), 1)

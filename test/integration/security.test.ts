@@ -11,7 +11,10 @@ const XSS_ATTR = '"><img src=x onerror=alert(1)>'
 
 function assertEscaped(html: string, payload: string): void {
   assert.ok(!html.includes(payload), 'the payload reaches the page unescaped')
-  assert.ok(html.includes(payload.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;')), 'the payload is shown, escaped')
+  assert.ok(
+    html.includes(payload.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;')),
+    'the payload is shown, escaped',
+  )
 }
 
 describe('security (SECURITY.md)', () => {
@@ -25,7 +28,9 @@ describe('security (SECURITY.md)', () => {
     other = await addPatron(app.services.store, { name: 'Other Patron' })
     await addStaff(app.services.store)
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   test('security headers: CSP without unsafe-inline, frame-ancestors none, nosniff, a referrer policy; no HSTS over plain development HTTP', async () => {
     const response = await fetch(`${app.url}/patroninfo`)
@@ -40,7 +45,7 @@ describe('security (SECURITY.md)', () => {
     assert.equal(response.headers.get('x-powered-by'), null)
   })
 
-  test('CSRF: a form post without a token, with a wrong one, or with another session\'s token is refused with 403 and changes nothing', async () => {
+  test("CSRF: a form post without a token, with a wrong one, or with another session's token is refused with 403 and changes nothing", async () => {
     const victim = new WebClient(app.url)
     await victim.patronLogIn(patron.barcode, patron.pin)
     const attacker = new WebClient(app.url)
@@ -69,7 +74,7 @@ describe('security (SECURITY.md)', () => {
     assert.ok(client.sessionCookie && client.sessionCookie !== before)
   })
 
-  test('another patron\'s id in the URL answers 403 and shows nothing of theirs', async () => {
+  test("another patron's id in the URL answers 403 and shows nothing of theirs", async () => {
     const client = new WebClient(app.url)
     await client.patronLogIn(patron.barcode, patron.pin)
     for (const page of ['top', 'modpinfo']) {
@@ -124,8 +129,11 @@ describe('security (SECURITY.md)', () => {
     app.services.simulator?.recordInbound({ from: number, to: '82453', text: XSS, messageId: 'xss-1' })
     const browser = new WebClient(app.url)
     assertEscaped((await browser.get(`/simulator?to=${encodeURIComponent(number)}`)).text, XSS)
-    const json = await (await fetch(`${app.url}/simulator/messages?to=${encodeURIComponent(number)}`)).json() as { text: string }[]
-    assert.ok(json.some((message) => message.text === XSS), 'the JSON API returns the text as data')
+    const json = (await (await fetch(`${app.url}/simulator/messages?to=${encodeURIComponent(number)}`)).json()) as { text: string }[]
+    assert.ok(
+      json.some((message) => message.text === XSS),
+      'the JSON API returns the text as data',
+    )
   })
 
   test('SQL metacharacters in the staff search and the login are just text', async () => {
@@ -154,16 +162,35 @@ describe('security (SECURITY.md)', () => {
     const big = 'x'.repeat(200_000)
     const page = await fetch(`${app.url}/patroninfo`, { method: 'POST', body: new URLSearchParams({ code: big, pin: '1' }) })
     assert.equal(page.status, 413)
-    const webhook = await fetch(`${app.url}/webhooks/sms/inbound`, { method: 'POST', body: new URLSearchParams({ msisdn: '12015550199', to: '82453', messageId: 'big', text: big }) })
+    const webhook = await fetch(`${app.url}/webhooks/sms/inbound`, {
+      method: 'POST',
+      body: new URLSearchParams({ msisdn: '12015550199', to: '82453', messageId: 'big', text: big }),
+    })
     assert.equal(webhook.status, 413)
-    assert.equal(await app.services.store.repos.inbox.recordInbound({ message_id: 'big', msisdn: '1', to_number: '1', text: '', keyword: '', received_at: '', outcome: '' }), true, 'the oversized message was not stored')
+    assert.equal(
+      await app.services.store.repos.inbox.recordInbound({
+        message_id: 'big',
+        msisdn: '1',
+        to_number: '1',
+        text: '',
+        keyword: '',
+        received_at: '',
+        outcome: '',
+      }),
+      true,
+      'the oversized message was not stored',
+    )
   })
 })
 
 describe('security in production (SECURITY.md)', () => {
   let app: TestApp
-  before(async () => { app = await startTestApp({ env: { NODE_ENV: 'production', SMS_GATEWAY: 'simulator' } }) })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startTestApp({ env: { NODE_ENV: 'production', SMS_GATEWAY: 'simulator' } })
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('HSTS is sent and the session cookie is __Host- (Path=/, no Domain), Secure, httpOnly and SameSite=Lax', async () => {
     const response = await fetch(`${app.url}/patroninfo`, { headers: { 'x-forwarded-proto': 'https' } })
@@ -181,7 +208,11 @@ describe('security in production (SECURITY.md)', () => {
     const html = await response.text()
     assert.equal(response.status, 404)
     assert.doesNotMatch(html, /at [\w.]+ \(|node_modules|\.ts:\d+/)
-    const broken = await fetch(`${app.url}/webhooks/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msisdn":' })
+    const broken = await fetch(`${app.url}/webhooks/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"msisdn":',
+    })
     assert.equal(broken.status, 400)
     assert.doesNotMatch(await broken.text(), /SyntaxError|at JSON\.parse/)
   })

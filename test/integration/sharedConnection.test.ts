@@ -9,16 +9,24 @@ import { openStore, type Store } from '../../src/store/store.js'
 // On SQLite the hot queries run on better-sqlite3 statements, skipping Kysely, on the one
 // connection the group commit's transactions also use. A query from outside must never land
 // inside a transaction that is open at that moment.
-describe('the SQLite store\'s one connection, while a group-commit transaction is open', () => {
+describe("the SQLite store's one connection, while a group-commit transaction is open", () => {
   let store: Store
-  before(async () => { store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-shared-')) }) })
-  after(async () => { await store.close() })
+  before(async () => {
+    store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'webpac-shared-')) })
+  })
+  after(async () => {
+    await store.close()
+  })
 
   function openUnit(sid: string): { inserted: Promise<void>; finish: () => void; unit: Promise<void> } {
     let inserted!: () => void
     let finish!: () => void
-    const insertedPromise = new Promise<void>((resolve) => { inserted = resolve })
-    const gate = new Promise<void>((resolve) => { finish = resolve })
+    const insertedPromise = new Promise<void>((resolve) => {
+      inserted = resolve
+    })
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve
+    })
     const unit = store.transaction(async (repos) => {
       await repos.sessions.insert(sid, '{"uncommitted":true}', Date.now(), Date.now() + 60_000)
       inserted()
@@ -37,7 +45,7 @@ describe('the SQLite store\'s one connection, while a group-commit transaction i
     assert.equal(await outside, undefined)
   })
 
-  test('a session written from outside is not undone by that transaction\'s rollback', async () => {
+  test("a session written from outside is not undone by that transaction's rollback", async () => {
     const { inserted, finish, unit } = openUnit('rolled-back-write')
     await inserted
     const outside = store.repos.sessions.insert('written-outside', '{}', Date.now(), Date.now() + 60_000)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { DEMO_STAFF } from '../../src/services/demoSeed.js'
 import { CookieJarClient } from '../support/cookieJar.js'
-import { GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 
 const GRACE_E164 = '+12015550142'
 // A staging site behind its TLS proxy on the same host: the proxy says the visitor came over
@@ -34,8 +34,12 @@ async function patronBrowser(app: PortalApp): Promise<CookieJarClient> {
 // the simulator showed every conversation to anyone and let anyone text as any phone.
 describe('issue 10 finding 8: on a production site with the simulator, only staff see or use the simulated phones', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp({ env: STAGING }) })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp({ env: STAGING })
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('a visitor asking for /simulator is sent to the staff login and sees no phone number', async () => {
     for (const path of ['/simulator', `/simulator?to=${encodeURIComponent(GRACE_E164)}`]) {
@@ -55,7 +59,7 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
     assert.ok(!Array.isArray(body))
   })
 
-  test('a logged-in patron is refused the simulator (403) and cannot text the library as someone else\'s phone', async () => {
+  test("a logged-in patron is refused the simulator (403) and cannot text the library as someone else's phone", async () => {
     const patron = await patronBrowser(app)
     assert.equal((await patron.get('/simulator', HTTPS)).status, 403)
     assert.equal((await patron.get(`/simulator/messages?to=${encodeURIComponent(GRACE_E164)}`, HTTPS)).status, 401)
@@ -63,7 +67,7 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
     const before = app.services.simulator?.conversation(GRACE_E164).length
     const reply = await patron.post('/simulator/reply', { to: GRACE_E164, text: 'STOP' }, HTTPS)
     assert.equal(reply.status, 403)
-    assert.equal(app.services.simulator?.conversation(GRACE_E164).length, before, 'no text was sent from Grace\'s phone')
+    assert.equal(app.services.simulator?.conversation(GRACE_E164).length, before, "no text was sent from Grace's phone")
   })
 
   test('a librarian logged in to the staff console opens the simulator, its JSON and its reply form', async () => {
@@ -87,8 +91,12 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
 
 describe('issue 10 finding 8: in development the simulator stays open, as the README quick start and the e2e tests use it', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('a visitor opens /simulator and /simulator/messages without a login', async () => {
     assert.equal((await fetch(`${app.url}/simulator`)).status, 200)

@@ -2,15 +2,19 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SPANISH_DEFAULT_MESSAGES, SPANISH_DEFAULT_WEB_TEXTS } from '../../src/config/spanishDefaults.js'
 import { CookieJarClient, errorMessages, textOf } from '../support/cookieJar.js'
-import { ADA, GRACE, startPortalApp, type PortalApp } from '../support/portalApp.js'
+import { ADA, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 
 const htmlLang = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1]
 const MEXICO = { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' }
 
 describe('SPEC 9 page language', () => {
   let app: PortalApp
-  before(async () => { app = await startPortalApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startPortalApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('a first visit follows Accept-Language: a Spanish browser gets the Spanish login page, <html lang="es">, and the switch', async () => {
     const client = new CookieJarClient(app.url)
@@ -55,14 +59,20 @@ describe('SPEC 9 page language', () => {
     await first.get(`/patroninfo/${graceId}/top?lang=en`)
   })
 
-  test('modpinfo in Spanish: the library\'s Spanish texts, Spanish interface words, dates in Spanish', async () => {
+  test("modpinfo in Spanish: the library's Spanish texts, Spanish interface words, dates in Spanish", async () => {
     const client = new CookieJarClient(app.url)
     await client.logIn(GRACE.barcode, GRACE.pin)
     const page = await client.get(`/patroninfo/${await app.idOf(GRACE)}/modpinfo?lang=es`)
     const text = textOf(page.html)
     assert.match(text, /Modificar datos personales/)
     assert.match(text, /Recibir alertas por SMS/)
-    assert.ok(text.includes(SPANISH_DEFAULT_MESSAGES.SMS_TERMS.replace('{library}', 'Demo Public Library').replaceAll('{shortcode}', '82453 or 35143').slice(0, 60)))
+    assert.ok(
+      text.includes(
+        SPANISH_DEFAULT_MESSAGES.SMS_TERMS.replace('{library}', 'Demo Public Library')
+          .replaceAll('{shortcode}', '82453 or 35143')
+          .slice(0, 60),
+      ),
+    )
     assert.ok(page.html.includes(`data-optout-warn="${SPANISH_DEFAULT_WEB_TEXTS.optOutWarn}"`))
     assert.match(text, /Su historial de consentimiento de SMS/)
     // es-US writes the month in Spanish, after the day: "28 nov 2026".

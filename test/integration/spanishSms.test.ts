@@ -22,7 +22,12 @@ function form(fields: Partial<ModpinfoForm>): ModpinfoForm {
 let app: TestApp | null = null
 let counter = 0
 
-async function setUp(): Promise<{ app: TestApp; gateway: ScriptedGateway; inbound(from: string, text: string): Promise<void>; flush(): Promise<void> }> {
+async function setUp(): Promise<{
+  app: TestApp
+  gateway: ScriptedGateway
+  inbound(from: string, text: string): Promise<void>
+  flush(): Promise<void>
+}> {
   const gateway = new ScriptedGateway()
   app = await startTestApp({ gateway, background: false })
   const started = app
@@ -31,9 +36,17 @@ async function setUp(): Promise<{ app: TestApp; gateway: ScriptedGateway; inboun
     gateway,
     inbound: async (from, text) => {
       counter += 1
-      await started.services.inboundTexts.handle({ messageId: `es-${counter}`, msisdn: from.slice(1), to: '82453', text, receivedAt: new Date() })
+      await started.services.inboundTexts.handle({
+        messageId: `es-${counter}`,
+        msisdn: from.slice(1),
+        to: '82453',
+        text,
+        receivedAt: new Date(),
+      })
     },
-    flush: async () => { await started.services.outboxWorker.drain() },
+    flush: async () => {
+      await started.services.outboxWorker.drain()
+    },
   }
 }
 
@@ -49,7 +62,13 @@ describe('SPEC 9 Spanish from the phone', () => {
     await flush()
     await inbound(STRANGER, 'HELP')
     await flush()
-    assert.deepEqual(gateway.to(STRANGER).map((sms) => sms.text), [spanish('SMS_TEXT_HELP'), `${LIBRARY} SMS alerts. Help: ask at your library or visit our website. Msg freq varies. Msg & data rates may apply. Reply STOP to cancel.`])
+    assert.deepEqual(
+      gateway.to(STRANGER).map((sms) => sms.text),
+      [
+        spanish('SMS_TEXT_HELP'),
+        `${LIBRARY} SMS alerts. Help: ask at your library or visit our website. Msg freq varies. Msg & data rates may apply. Reply STOP to cancel.`,
+      ],
+    )
   })
 
   for (const word of [...SPANISH_OPT_OUT_WORDS, 'Parár!', 'baja por favor']) {
@@ -99,7 +118,7 @@ describe('SPEC 9 Spanish from the phone', () => {
   }
 })
 
-describe('SPEC 9 SMS in the patron\'s language', () => {
+describe("SPEC 9 SMS in the patron's language", () => {
   test('opting in on a Spanish page stores Spanish: the invitation, help and web opt-out texts are Spanish, the event has the Spanish terms hash', async () => {
     const { app, gateway, inbound, flush } = await setUp()
     const patron = await addPatron(app.services.store)
@@ -115,7 +134,13 @@ describe('SPEC 9 SMS in the patron\'s language', () => {
     await inbound(A, 'YES')
     await inbound(A, 'HELP')
     await flush()
-    assert.deepEqual(gateway.to(A).slice(1).map((sms) => sms.text), [spanish('SMS_TEXT_CONFIRMATION'), spanish('SMS_TEXT_HELP')])
+    assert.deepEqual(
+      gateway
+        .to(A)
+        .slice(1)
+        .map((sms) => sms.text),
+      [spanish('SMS_TEXT_CONFIRMATION'), spanish('SMS_TEXT_HELP')],
+    )
     await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: false, confirm: 'optout' }), WEB)
     await flush()
     assert.equal(gateway.to(A).at(-1)?.text, spanish('SMS_TEXT_OPTOUT'))
@@ -123,7 +148,10 @@ describe('SPEC 9 SMS in the patron\'s language', () => {
 
   test('a key missing from messages.es.conf falls back to the built-in Spanish text, not the English one', async () => {
     const { app, gateway, flush } = await setUp()
-    writeFileSync(join(app.dir, 'messages.es.conf'), 'SMS_TEXT_INVITATION={library}: Conteste SI para recibir avisos. AYUDA para ayuda, PARAR para cancelar.\n')
+    writeFileSync(
+      join(app.dir, 'messages.es.conf'),
+      'SMS_TEXT_INVITATION={library}: Conteste SI para recibir avisos. AYUDA para ayuda, PARAR para cancelar.\n',
+    )
     app.services.config.reloadNow()
     const patron = await addPatron(app.services.store)
     await app.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), { ...WEB, lang: 'es' })
@@ -141,7 +169,10 @@ describe('SPEC 9 SMS in the patron\'s language', () => {
     writeFileSync(file, 'SMS_STATUS_OPTED_IN=Activo\nesto no es una clave\n')
     app.services.config.reloadNow()
     assert.equal(app.services.config.current().es?.messages.SMS_STATUS_OPTED_IN, 'Inscrito')
-    assert.deepEqual(app.services.config.files().messagesConfEs.errors.map((error) => [error.file, error.line]), [[file, 2]])
+    assert.deepEqual(
+      app.services.config.files().messagesConfEs.errors.map((error) => [error.file, error.line]),
+      [[file, 2]],
+    )
   })
 })
 
@@ -149,13 +180,15 @@ describe('SPEC 9 the alerts API lang', () => {
   async function alertRig() {
     const gateway = new ScriptedGateway()
     // Mid-afternoon in New York, inside the default send window.
-    const started = (app = await startTestApp({ gateway, background: false, clock: () => new Date('2026-01-15T19:00:00Z') }))
+    const started = await startTestApp({ gateway, background: false, clock: () => new Date('2026-01-15T19:00:00Z') })
+    app = started
     const { key } = await started.services.apiKeys.create('test-ils')
-    const post = (body: object) => fetch(`${started.url}/api/v1/alerts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    const post = (body: object) =>
+      fetch(`${started.url}/api/v1/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
     const patron = await addPatron(started.services.store, { mobile: '(201) 555-0123' })
     await started.services.optInForm.submit(patron.id, form({ mobile: A, optin: true }), { ...WEB, lang: 'es' })
     await started.services.inboundTexts.handle({ messageId: 'si-1', msisdn: A.slice(1), to: '82453', text: 'SI', receivedAt: new Date() })
@@ -163,7 +196,7 @@ describe('SPEC 9 the alerts API lang', () => {
     return { gateway, post, patron, app: started }
   }
 
-  test('without lang the alert is recorded in the patron\'s language; with lang, in that one; the text is sent exactly as given', async () => {
+  test("without lang the alert is recorded in the patron's language; with lang, in that one; the text is sent exactly as given", async () => {
     const { gateway, post, patron, app: started } = await alertRig()
     const plain = await post({ barcode: patron.barcode, type: 'hold', text: 'Su reserva está lista.' })
     assert.equal(plain.status, 202)
@@ -172,7 +205,13 @@ describe('SPEC 9 the alerts API lang', () => {
     assert.equal(english.status, 202)
     assert.equal(((await english.json()) as { lang: string }).lang, 'en')
     await started.services.outboxWorker.drain()
-    assert.deepEqual(gateway.to(A).slice(-2).map((sms) => sms.text), ['Su reserva está lista.', 'Your item is overdue.'])
+    assert.deepEqual(
+      gateway
+        .to(A)
+        .slice(-2)
+        .map((sms) => sms.text),
+      ['Su reserva está lista.', 'Your item is overdue.'],
+    )
   })
 
   test('a lang other than en or es answers 400 and queues nothing', async () => {

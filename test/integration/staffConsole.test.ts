@@ -8,10 +8,20 @@ import { addPatron } from '../support/patrons.js'
 import { addStaff, csrfToken, visibleText, WebClient } from '../support/staffClient.js'
 import { eventually, startTestApp, type TestApp } from '../support/testApp.js'
 
-async function optedIn(store: Store, fields: { name?: string; mobile: string; e164: string }): Promise<{ id: number; barcode: string; pin: string }> {
+async function optedIn(
+  store: Store,
+  fields: { name?: string; mobile: string; e164: string },
+): Promise<{ id: number; barcode: string; pin: string }> {
   const patron = await addPatron(store, { name: fields.name, mobile: fields.mobile })
   const at = new Date().toISOString()
-  await store.repos.registrations.save({ patron_id: patron.id, status: 'opted_in', e164: fields.e164, terms_hash: null, invited_at: at, status_changed_at: at })
+  await store.repos.registrations.save({
+    patron_id: patron.id,
+    status: 'opted_in',
+    e164: fields.e164,
+    terms_hash: null,
+    invited_at: at,
+    status_changed_at: at,
+  })
   return patron
 }
 
@@ -28,7 +38,9 @@ describe('staff console (SPEC 6)', () => {
     app = await startTestApp()
     await addStaff(app.services.store)
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   describe('login and roles', () => {
     test('SPEC 6 staff login: the right password opens /staff with a new session id; a wrong one answers 401 and opens nothing', async () => {
@@ -136,7 +148,11 @@ describe('staff console (SPEC 6)', () => {
     test('SPEC 6 record: fields, SMS status text, E.164, consent history with time, channel and who, and messages with their delivery state', async () => {
       const { store, optInForm } = app.services
       const patron = await addPatron(store, { name: 'Record Reader', email: 'record@example.org' })
-      await optInForm.submit(patron.id, { email: 'record@example.org', tele1: '', mobile: '(201) 555-0500', optin: true, confirm: null }, { ip: '203.0.113.9', userAgent: 'Test Browser' })
+      await optInForm.submit(
+        patron.id,
+        { email: 'record@example.org', tele1: '', mobile: '(201) 555-0500', optin: true, confirm: null },
+        { ip: '203.0.113.9', userAgent: 'Test Browser' },
+      )
       await eventually(async () => (await store.repos.outbox.listForPatron(patron.id))[0]?.state === 'delivered')
       const staff = await loggedInStaff(app)
       const page = await staff.get(`/staff/patrons/${patron.id}`)
@@ -202,7 +218,10 @@ describe('staff console (SPEC 6)', () => {
       assert.match(record.text, /data-qa="sms-status">Not Opted In</)
       assert.equal((await store.repos.patrons.findById(patron.id))?.mobile, '')
       const [event] = await store.repos.consent.listForPatron(patron.id)
-      assert.deepEqual([event?.channel, event?.actor, event?.to_status, event?.reason], ['staff', DEMO_STAFF.username, 'not_opted_in', 'mobile_removed'])
+      assert.deepEqual(
+        [event?.channel, event?.actor, event?.to_status, event?.reason],
+        ['staff', DEMO_STAFF.username, 'not_opted_in', 'mobile_removed'],
+      )
       await app.services.outboxWorker.drain()
       assert.deepEqual(simulator!.conversation('+12015550700'), [])
     })
@@ -229,7 +248,10 @@ describe('staff console (SPEC 6)', () => {
         writeFileSync(path, 'SMS_LIBRARY_NAME=Broken Branch\nthis line is wrong\n')
         app.services.config.reloadNow()
         const broken = visibleText((await staff.get('/staff/config')).text)
-        assert.match(broken, /webpub\.def .* Has errors 1 error: not applied\. The last good version .* stays in force\. Errors Line 2: expected KEY=VALUE/)
+        assert.match(
+          broken,
+          /webpub\.def .* Has errors 1 error: not applied\. The last good version .* stays in force\. Errors Line 2: expected KEY=VALUE/,
+        )
       } finally {
         writeFileSync(path, good)
         app.services.config.reloadNow()
@@ -244,7 +266,14 @@ describe('staff console (SPEC 6)', () => {
       const staff = await loggedInStaff(app)
       const editor = await staff.get('/staff/config/messages.conf')
       const version = /name="version" value="([^"]+)"/.exec(editor.text)?.[1] ?? ''
-      const refused = await staff.post('/staff/config/messages.conf', { version, text: '# test messages\r\nSMS_STATUS_OPTED_IN=Signed up\r\nnot a key value line\r\nSMS_TEXT_HELP=Help for {nobody}\r\n' }, editor)
+      const refused = await staff.post(
+        '/staff/config/messages.conf',
+        {
+          version,
+          text: '# test messages\r\nSMS_STATUS_OPTED_IN=Signed up\r\nnot a key value line\r\nSMS_TEXT_HELP=Help for {nobody}\r\n',
+        },
+        editor,
+      )
       assert.equal(refused.status, 422)
       const text = visibleText(refused.text)
       assert.match(text, /Not saved: messages\.conf on the server is unchanged/)
@@ -255,7 +284,7 @@ describe('staff console (SPEC 6)', () => {
       assert.equal(app.services.config.current().messages.SMS_STATUS_OPTED_IN, 'Opted In')
     })
 
-    test('SPEC 2 and 6: a valid edit is written atomically, keeps the file\'s LF line ends, and is in force for the next request', async () => {
+    test("SPEC 2 and 6: a valid edit is written atomically, keeps the file's LF line ends, and is in force for the next request", async () => {
       const path = join(app.dir, 'messages.conf')
       writeFileSync(path, '# test messages\nSMS_STATUS_OPTED_IN=Opted In\n')
       app.services.config.reloadNow()
@@ -263,14 +292,22 @@ describe('staff console (SPEC 6)', () => {
       const editor = await staff.get('/staff/config/messages.conf')
       assert.match(editor.text, /<textarea[^>]*>\n# test messages\nSMS_STATUS_OPTED_IN=Opted In\n<\/textarea>/)
       const version = /name="version" value="([^"]+)"/.exec(editor.text)?.[1] ?? ''
-      const saved = await staff.post('/staff/config/messages.conf', { version, text: '# test messages\r\nSMS_STATUS_OPTED_IN=Signed up for texts\r\n' }, editor)
+      const saved = await staff.post(
+        '/staff/config/messages.conf',
+        { version, text: '# test messages\r\nSMS_STATUS_OPTED_IN=Signed up for texts\r\n' },
+        editor,
+      )
       assert.equal(saved.status, 303)
       assert.equal(saved.location, '/staff/config')
       assert.equal(readFileSync(path, 'utf8'), '# test messages\nSMS_STATUS_OPTED_IN=Signed up for texts\n')
       assert.equal(app.services.config.current().messages.SMS_STATUS_OPTED_IN, 'Signed up for texts')
       assert.match(visibleText((await staff.get('/staff/config')).text), /messages\.conf was saved and is in force now/)
 
-      const stale = await staff.post('/staff/config/messages.conf', { version, text: 'SMS_STATUS_OPTED_IN=Overwritten\n', _csrf: csrfToken(editor.text) })
+      const stale = await staff.post('/staff/config/messages.conf', {
+        version,
+        text: 'SMS_STATUS_OPTED_IN=Overwritten\n',
+        _csrf: csrfToken(editor.text),
+      })
       assert.equal(stale.status, 409, 'an edit of an older version is refused')
       assert.match(visibleText(stale.text), /changed by someone else/)
       assert.equal(readFileSync(path, 'utf8'), '# test messages\nSMS_STATUS_OPTED_IN=Signed up for texts\n')
@@ -285,7 +322,9 @@ describe('staff opt-out by number outside the US (SPEC 6)', () => {
     app = await startTestApp({ webOptions: 'SMS_COUNTRY=GB\n' })
     await addStaff(app.services.store)
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   test('SPEC 6 staff opt-out: looking up a number lists who holds it; after Confirm the patron is opted out with one opt-out text and a staff event', async () => {
     const { store } = app.services
@@ -307,7 +346,10 @@ describe('staff opt-out by number outside the US (SPEC 6)', () => {
     assert.match(visibleText((await staff.get('/staff/optout')).text), /\+44 7400 123456: 1 registration opted out/)
     const events = await store.repos.consent.listForPatron(patron.id)
     const event = events.find((candidate) => candidate.reason === 'staff_opt_out')
-    assert.deepEqual([event?.channel, event?.actor, event?.from_status, event?.to_status], ['staff', DEMO_STAFF.username, 'opted_in', 'pending_optout'])
+    assert.deepEqual(
+      [event?.channel, event?.actor, event?.from_status, event?.to_status],
+      ['staff', DEMO_STAFF.username, 'opted_in', 'pending_optout'],
+    )
     const texts = await eventually(() => {
       const outbound = app.services.simulator!.conversation('+447400123456').filter((message) => message.direction === 'outbound')
       return outbound.length > 0 ? outbound : undefined

@@ -15,7 +15,10 @@ async function staffBrowser(app: TestApp): Promise<CookieJarClient> {
   return staff
 }
 
-interface EarlyAnswer { status: number; location: string | undefined }
+interface EarlyAnswer {
+  status: number
+  location: string | undefined
+}
 
 /**
  * Declares a body of `declared` bytes and sends the first `sent`. With less than all of it sent,
@@ -47,7 +50,9 @@ describe('issue 10 finding 10: small ones in the staff console', () => {
       await addPatron(app.services.store, { name: `Clamp Patron ${String(n).padStart(2, '0')}`, pin: null })
     }
   })
-  after(async () => { await app.close() })
+  after(async () => {
+    await app.close()
+  })
 
   test('an absurd ?page= (1e308, a 20-digit number, Infinity) is clamped to the last page of results, not a 500', async () => {
     const staff = await staffBrowser(app)
@@ -68,13 +73,17 @@ describe('issue 10 finding 10: small ones in the staff console', () => {
   })
 
   // Before the fix the server waited for the rest of this body: the timeout is what fails it then.
-  test('an anonymous POST declaring 500 kB to /staff/config/… is sent to the staff login before the server reads the body', { timeout: 10_000 }, async () => {
+  test('an anonymous POST declaring 500 kB to /staff/config/… is sent to the staff login before the server reads the body', {
+    timeout: 10_000,
+  }, async () => {
     const answer = await postPartOfABody(app.url, '/staff/config/messages.conf', 500_000, 1_000)
     assert.equal(answer.status, 303)
     assert.equal(answer.location, '/staff/login')
   })
 
-  test('an anonymous POST of 600 kB, over the editor\'s 512 kB limit, is sent to the staff login, not measured (no 413)', { timeout: 10_000 }, async () => {
+  test("an anonymous POST of 600 kB, over the editor's 512 kB limit, is sent to the staff login, not measured (no 413)", {
+    timeout: 10_000,
+  }, async () => {
     const answer = await postPartOfABody(app.url, '/staff/config/messages.conf', 600_000, 600_000)
     assert.equal(answer.status, 303)
     assert.equal(answer.location, '/staff/login')

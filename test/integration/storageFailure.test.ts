@@ -35,7 +35,7 @@ const mounted = tryMount(mountPoint, 8)
 describe('storage failures: the disk fills up', { skip: mounted ? false : 'needs root to mount a tmpfs' }, () => {
   let app: TestApp
   let patronId: number
-  const filler = join(mountPoint, 'filler')
+  const _filler = join(mountPoint, 'filler')
 
   before(async () => {
     const dataDir = join(mountPoint, 'data')

@@ -21,9 +21,13 @@ describe(`the store on ${backendName}`, () => {
     dir = mkdtempSync(join(tmpdir(), 'webpac-store-'))
     store = await openStore({ dataDir: dir, databaseUrl: await freshDatabaseUrl() })
   })
-  after(async () => { await store.close() })
+  after(async () => {
+    await store.close()
+  })
 
-  test('the database file is in WAL mode with foreign keys on, and migrations run once', { skip: sqliteOnly('SQLite\'s file settings') }, () => {
+  test('the database file is in WAL mode with foreign keys on, and migrations run once', {
+    skip: sqliteOnly("SQLite's file settings"),
+  }, () => {
     const db = openSqlite(join(dir, 'webpac.sqlite'))
     try {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
@@ -51,16 +55,32 @@ describe(`the store on ${backendName}`, () => {
 
   test('a transaction that fails part-way leaves nothing behind', async () => {
     const a = await addPatron(store)
-    await assert.rejects(store.transaction(async (repos) => {
-      await repos.patrons.update(a.id, { email: 'half@example.org' }, new Date().toISOString())
-      throw new Error('boom')
-    }))
+    await assert.rejects(
+      store.transaction(async (repos) => {
+        await repos.patrons.update(a.id, { email: 'half@example.org' }, new Date().toISOString())
+        throw new Error('boom')
+      }),
+    )
     assert.equal((await store.repos.patrons.findById(a.id))?.email, '')
   })
 
   test('SPEC 4.9: consent events survive the deletion of their patron', async () => {
     const a = await addPatron(store)
-    await store.repos.consent.append({ patron_id: a.id, barcode: a.barcode, e164: null, from_status: 'not_opted_in', to_status: 'not_opted_in', channel: 'staff', reason: 'record_deleted', terms_hash: null, at: new Date().toISOString(), ip: null, user_agent: null, inbound_message_id: null, actor: 'x' })
+    await store.repos.consent.append({
+      patron_id: a.id,
+      barcode: a.barcode,
+      e164: null,
+      from_status: 'not_opted_in',
+      to_status: 'not_opted_in',
+      channel: 'staff',
+      reason: 'record_deleted',
+      terms_hash: null,
+      at: new Date().toISOString(),
+      ip: null,
+      user_agent: null,
+      inbound_message_id: null,
+      actor: 'x',
+    })
     await store.repos.patrons.delete(a.id)
     assert.equal((await store.repos.consent.listForPatron(a.id)).length, 1)
     await assert.rejects(writeDb(store.location, 'DELETE FROM consent_events WHERE patron_id = ?', a.id), /append-only/)

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { DEFAULT_MESSAGES as M } from '../../src/config/messages.js'
-import { CookieJarClient, errorMessages, textOf, type HttpPage } from '../support/cookieJar.js'
+import { CookieJarClient, errorMessages, type HttpPage, textOf } from '../support/cookieJar.js'
 import { addPatron } from '../support/patrons.js'
 import { eventually, startTestApp, type TestApp } from '../support/testApp.js'
 
 // Issue 10, finding 3: a logged-in patron could make the library text any number without end,
 // by opting in and out again and again, or by changing the number each time.
 
-interface SimulatedSms { direction: 'outbound' | 'inbound'; text: string }
+interface SimulatedSms {
+  direction: 'outbound' | 'inbound'
+  text: string
+}
 
 /** What the phone shows: the library's texts to it, over real HTTP. */
 async function textsTo(app: TestApp, e164: string): Promise<SimulatedSms[]> {
@@ -41,8 +44,12 @@ function assertRefusedForTooManyAttempts(page: HttpPage): void {
 
 describe('finding 3: text-bombing a number through the modpinfo form (SPEC 4, SPEC 7)', () => {
   let app: TestApp
-  before(async () => { app = await startTestApp() })
-  after(async () => { await app.close() })
+  before(async () => {
+    app = await startTestApp()
+  })
+  after(async () => {
+    await app.close()
+  })
 
   test('six opt-in/opt-out cycles to one number: the phone gets 3 invitations, and the 4th opt-in shows SMS_ERR_TOO_MANY_ATTEMPTS and sends nothing', async () => {
     const victim = '+12015550160'

@@ -8,9 +8,9 @@ import { silentLogger } from '../../src/logger.js'
 import { buildServices } from '../../src/services/index.js'
 import { databaseEnv } from '../support/database.js'
 import { MockVonage, sendWebhook } from '../support/mockVonage.js'
-import { killAllServerProcesses, killServerProcess, startServerProcess, type ServerProcess } from '../support/serverProcess.js'
+import { killAllServerProcesses, killServerProcess, type ServerProcess, startServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
-import { addPatron, ALL_DAY, outboxRow, queryDb, submitOptIn } from '../support/vonageApp.js'
+import { ALL_DAY, addPatron, outboxRow, queryDb, submitOptIn } from '../support/vonageApp.js'
 
 let mock: MockVonage
 before(async () => {
@@ -38,7 +38,9 @@ function serverEnv(dir: string, database: Record<string, string>): Record<string
 }
 
 /** A data directory whose outbox holds a committed, unsent invitation; returns its client-ref. */
-async function committedInvitation(msisdn: string): Promise<{ dir: string; clientRef: string; db: string; database: Record<string, string> }> {
+async function committedInvitation(
+  msisdn: string,
+): Promise<{ dir: string; clientRef: string; db: string; database: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-crash-'))
   writeFileSync(join(dir, 'messages.conf'), '')
   writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
@@ -76,14 +78,19 @@ function resetMock(): void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('SPEC 5 the outbox survives SIGKILL: never lost, never sent twice', () => {
-  test('killed between commit and send (the invitation queued for a retry) → after restart Vonage accepts it exactly once, also after another kill', { timeout: 30_000 }, async () => {
+  test('killed between commit and send (the invitation queued for a retry) → after restart Vonage accepts it exactly once, also after another kill', {
+    timeout: 30_000,
+  }, async () => {
     resetMock()
     const { dir, clientRef, db, database } = await committedInvitation('12015554001')
     mock.failNext(1_000, { kind: 'http500' })
 
     const first = startServer(dir, database)
     await eventually(() => mock.requests.some((request) => request.clientRef === clientRef), 10_000)
-    await eventually(async () => { const row = await rowState(db, clientRef); return row?.state === 'queued' && row.attempts >= 1 }, 5_000)
+    await eventually(async () => {
+      const row = await rowState(db, clientRef)
+      return row?.state === 'queued' && row.attempts >= 1
+    }, 5_000)
     await kill(first)
     assert.equal(mock.acceptedCount(clientRef), 0)
 
@@ -101,7 +108,9 @@ describe('SPEC 5 the outbox survives SIGKILL: never lost, never sent twice', () 
     assert.equal((await rowState(db, clientRef))?.state, 'sent')
   })
 
-  test('killed while the send was in flight → not sent again after restart (the mock saw it once); a later receipt settles it', { timeout: 30_000 }, async () => {
+  test('killed while the send was in flight → not sent again after restart (the mock saw it once); a later receipt settles it', {
+    timeout: 30_000,
+  }, async () => {
     resetMock()
     const { dir, clientRef, db, database } = await committedInvitation('12015554002')
     mock.failNext(1, { kind: 'hang' })
@@ -117,7 +126,11 @@ describe('SPEC 5 the outbox survives SIGKILL: never lost, never sent twice', () 
     assert.equal(seen, 1)
     assert.equal((await rowState(db, clientRef))?.state, 'unknown')
 
-    const receipt = await sendWebhook(`${url}/webhooks/sms/status`, { messageId: '0E00000000000001', status: 'delivered', 'err-code': '0', 'client-ref': clientRef }, 'POST-form')
+    const receipt = await sendWebhook(
+      `${url}/webhooks/sms/status`,
+      { messageId: '0E00000000000001', status: 'delivered', 'err-code': '0', 'client-ref': clientRef },
+      'POST-form',
+    )
     assert.equal(receipt.status, 200)
     assert.equal((await rowState(db, clientRef))?.state, 'delivered')
     await kill(second)

@@ -11,8 +11,8 @@ import { readEnv } from '../../src/config/env.js'
 import { createLogger } from '../../src/logger.js'
 import { buildServices, type Services } from '../../src/services/index.js'
 import { VonageGateway } from '../../src/sms/vonageGateway.js'
-import { MockVonage, type MockFault } from '../support/mockVonage.js'
-import { addPatron, ALL_DAY, outboxRow, statusOf, submitOptIn } from '../support/vonageApp.js'
+import { type MockFault, MockVonage } from '../support/mockVonage.js'
+import { ALL_DAY, addPatron, outboxRow, statusOf, submitOptIn } from '../support/vonageApp.js'
 
 const HOUR = 3_600_000
 
@@ -39,7 +39,14 @@ async function startFaultApp(mock: MockVonage): Promise<FaultApp> {
     ...mock.env(),
   })
   const logLines: string[] = []
-  const log = createLogger({ destination: new Writable({ write: (chunk, _enc, done) => { logLines.push(String(chunk)); done() } }) })
+  const log = createLogger({
+    destination: new Writable({
+      write: (chunk, _enc, done) => {
+        logLines.push(String(chunk))
+        done()
+      },
+    }),
+  })
   let now = Date.parse('2026-03-10T16:00:00Z')
   const gateway = new VonageGateway({ apiKey: mock.apiKey, apiSecret: mock.apiSecret, restHost: mock.url }, log, { timeoutMs: 250 })
   const services = await buildServices(env, { log, gateway, clock: () => new Date(now) })
@@ -49,7 +56,9 @@ async function startFaultApp(mock: MockVonage): Promise<FaultApp> {
     services,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     logLines,
-    advance: (ms) => { now += ms },
+    advance: (ms) => {
+      now += ms
+    },
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { MockVonage, type MockSmsRequest } from '../support/mockVonage.js'
+import { type MockSmsRequest, MockVonage } from '../support/mockVonage.js'
 import { eventually, type TestApp } from '../support/testApp.js'
 import { addPatron, outboxRow, queryDb, queueAlert, SHORT_CODE, startVonageApp, statusOf, submitOptIn } from '../support/vonageApp.js'
 
@@ -90,16 +90,29 @@ describe('SPEC 5 delivery receipts from Vonage', () => {
   }
 
   test('a receipt for a message id we never sent → 200, stored and otherwise ignored', async () => {
-    const response = await mock.sendDeliveryReceipt(app.url, { messageId: 'FFFF0000DEADBEEF', clientRef: null, status: 'delivered', msisdn: '12015559999' })
+    const response = await mock.sendDeliveryReceipt(app.url, {
+      messageId: 'FFFF0000DEADBEEF',
+      clientRef: null,
+      status: 'delivered',
+      msisdn: '12015559999',
+    })
     assert.equal(response.status, 200)
-    const rows = await queryDb<{ outcome: string }>(app.services.store.location, 'SELECT outcome FROM delivery_receipts WHERE message_id = ?', 'FFFF0000DEADBEEF')
+    const rows = await queryDb<{ outcome: string }>(
+      app.services.store.location,
+      'SELECT outcome FROM delivery_receipts WHERE message_id = ?',
+      'FFFF0000DEADBEEF',
+    )
     assert.deepEqual(rows, [{ outcome: 'ignored: unknown message' }])
   })
 
   test('the same receipt delivered twice (GET, then JSON POST) is processed once', async () => {
     const { patronId, invitation } = await invited()
     const first = await mock.sendDeliveryReceipt(app.url, { messageId: invitation.messageId ?? '', status: 'rejected' }, { via: 'GET' })
-    const again = await mock.sendDeliveryReceipt(app.url, { messageId: invitation.messageId ?? '', status: 'rejected' }, { via: 'POST-json' })
+    const again = await mock.sendDeliveryReceipt(
+      app.url,
+      { messageId: invitation.messageId ?? '', status: 'rejected' },
+      { via: 'POST-json' },
+    )
     assert.deepEqual([first.status, again.status], [200, 200])
     assert.deepEqual(await again.json(), { ok: true, duplicate: true })
     assert.equal(await statusOf(app, patronId), 'rejected')

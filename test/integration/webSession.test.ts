@@ -14,10 +14,17 @@ import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
 
 const MINUTE_MS = 60 * 1000
 
-interface SessionServer { url: string; store: Store; close(): Promise<void> }
+interface SessionServer {
+  url: string
+  store: Store
+  close(): Promise<void>
+}
 
 /** Where one test's sessions live, across its servers: a data directory, and on PostgreSQL a database URL. */
-interface Database { dataDir: string; databaseUrl: string | undefined }
+interface Database {
+  dataDir: string
+  databaseUrl: string | undefined
+}
 
 async function freshDatabase(): Promise<Database> {
   return { dataDir: mkdtempSync(join(tmpdir(), 'webpac-session-')), databaseUrl: await freshDatabaseUrl() }
@@ -28,7 +35,7 @@ async function sessionServer(
   options: { production: boolean; secret?: string | string[]; database?: Database; now?: () => number; writeDelayMs?: number },
   routes: (app: Express) => void,
 ): Promise<SessionServer> {
-  const store = await openStore(options.database ?? await freshDatabase())
+  const store = await openStore(options.database ?? (await freshDatabase()))
   const app = express()
   app.set('trust proxy', 'loopback')
   const sessions = options.writeDelayMs ? slowWrites(store.repos.sessions, options.writeDelayMs) : store.repos.sessions
@@ -61,13 +68,18 @@ function dataOf(req: Request): Record<string, unknown> {
   return data
 }
 
-const cookieOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+const cookieOf = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ')
 /** The session id inside a signed cookie (`s:ID.SIGNATURE`, URL-encoded). */
 const sidOf = (cookie: string) => {
   const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)).replace(/^s:/, '')
   return value.slice(0, value.lastIndexOf('.'))
 }
-const rowCount = async (server: SessionServer) => (await queryDb<{ n: number }>(server.store.location, 'SELECT COUNT(*) AS n FROM sessions'))[0]?.n
+const rowCount = async (server: SessionServer) =>
+  (await queryDb<{ n: number }>(server.store.location, 'SELECT COUNT(*) AS n FROM sessions'))[0]?.n
 
 /**
  * A GET whose whole response has arrived. express-session sends the headers (the cookie) before
@@ -84,7 +96,9 @@ async function fetchWhole(url: string, cookie: string): Promise<Response> {
 /** A promise the test resolves when it chooses. */
 function gate(): { opened: Promise<void>; open(): void } {
   let open = () => {}
-  const opened = new Promise<void>((resolve) => { open = resolve })
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
   return { opened, open }
 }
 
@@ -99,17 +113,23 @@ describe('web sessions: express-session, one row per session, written only when 
 
   before(async () => {
     server = await sessionServer({ production: false, now: () => nowMs }, (app) => {
-      app.get('/read', (req, res) => { res.json(dataOf(req)) })
+      app.get('/read', (req, res) => {
+        res.json(dataOf(req))
+      })
       app.get('/remember', (req, res) => {
         req.session.flash = String(req.query.value)
         res.send('ok')
       })
       app.get('/login', async (req, res) => {
-        await startSession(req, (session) => { session.patronId = 7 })
+        await startSession(req, (session) => {
+          session.patronId = 7
+        })
         res.send('ok')
       })
       app.get('/staff-login', async (req, res) => {
-        await startSession(req, (session) => { session.staffUser = 'librarian' })
+        await startSession(req, (session) => {
+          session.staffUser = 'librarian'
+        })
         res.send('ok')
       })
       app.get('/logout', async (req, res) => {
@@ -174,7 +194,13 @@ describe('web sessions: express-session, one row per session, written only when 
     const cookie = cookieOf(await get('/remember?value=secret'))
     const name = cookie.slice(0, cookie.indexOf('='))
     const id = sidOf(cookie)
-    for (const forged of [`${name}=${id}`, `${name}=s%3A${id}`, `${name}=s%3A${id}.AAAA`, `${name}=s%3A${id}.${'A'.repeat(43)}`, `${name}=%E0%A4%A`]) {
+    for (const forged of [
+      `${name}=${id}`,
+      `${name}=s%3A${id}`,
+      `${name}=s%3A${id}.AAAA`,
+      `${name}=s%3A${id}.${'A'.repeat(43)}`,
+      `${name}=%E0%A4%A`,
+    ]) {
       assert.deepEqual(await (await get('/read', forged)).json(), {}, forged)
     }
   })
@@ -190,14 +216,17 @@ describe('web sessions: express-session, one row per session, written only when 
     assert.equal(await store.repos.sessions.get(sidOf(planted), nowMs), undefined)
   })
 
-  test('a staff session\'s user is a top-level key of the stored JSON (its sessions can be found and ended)', async () => {
+  test("a staff session's user is a top-level key of the stored JSON (its sessions can be found and ended)", async () => {
     const cookie = cookieOf(await get('/staff-login'))
     const staffUser = onPostgres ? "data::jsonb->>'staffUser'" : "json_extract(data, '$.staffUser')"
     const rows = await queryDb<{ sid: string }>(server.store.location, `SELECT sid FROM sessions WHERE ${staffUser} = ?`, 'librarian')
-    assert.deepEqual(rows.map((row) => row.sid), [sidOf(cookie)])
+    assert.deepEqual(
+      rows.map((row) => row.sid),
+      [sidOf(cookie)],
+    )
   })
 
-  test('logout deletes the session\'s row and tells the browser to forget its cookie', async () => {
+  test("logout deletes the session's row and tells the browser to forget its cookie", async () => {
     const cookie = cookieOf(await get('/login'))
     const logout = await get('/logout', cookie)
     assert.match(logout.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=; Path=/; Expires=Thu, 01 Jan 1970`))
@@ -225,9 +254,13 @@ describe('a redirect is sent only once the session it follows is stored (Postgre
   let server: SessionServer
   before(async () => {
     server = await sessionServer({ production: false, writeDelayMs: 300 }, (app) => {
-      app.get('/read', (req, res) => { res.json(dataOf(req)) })
+      app.get('/read', (req, res) => {
+        res.json(dataOf(req))
+      })
       app.post('/login', async (req, res) => {
-        await startSession(req, (session) => { session.patronId = 7 })
+        await startSession(req, (session) => {
+          session.patronId = 7
+        })
         res.redirect(303, '/read')
       })
       app.post('/save', (req, res) => {
@@ -239,7 +272,8 @@ describe('a redirect is sent only once the session it follows is stored (Postgre
   after(() => server.close())
 
   // A browser follows a 303 as soon as its headers arrive, without waiting for the body's end.
-  const post = (path: string, cookie = '') => fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: cookie ? { cookie } : {} })
+  const post = (path: string, cookie = '') =>
+    fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: cookie ? { cookie } : {} })
   const follow = async (response: Response, cookie: string) =>
     (await fetch(`${server.url}${response.headers.get('location')}`, { headers: { cookie } })).json()
 
@@ -265,7 +299,9 @@ describe('SPEC 1 session secrets rotate: the first signs, the others still verif
   const servers: SessionServer[] = []
   const serve = async (secret: string[]) => {
     const server = await sessionServer({ production: false, secret, database: await database }, (app) => {
-      app.get('/read', (req, res) => { res.json(dataOf(req)) })
+      app.get('/read', (req, res) => {
+        res.json(dataOf(req))
+      })
       app.get('/remember', (req, res) => {
         req.session.flash = String(req.query.value)
         res.send('ok')
@@ -274,7 +310,9 @@ describe('SPEC 1 session secrets rotate: the first signs, the others still verif
     servers.push(server)
     return (path: string, cookie = '') => fetchWhole(`${server.url}${path}`, cookie)
   }
-  after(async () => { for (const server of servers) await server.close() })
+  after(async () => {
+    for (const server of servers) await server.close()
+  })
 
   test('a cookie signed with the old secret still works after a new one is put first; the new one signs; a dropped secret logs out', async () => {
     const old = await serve(['old-secret'])

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
 import { after, before, describe, test } from 'node:test'
+import Database from 'better-sqlite3'
 import { sqliteOnly } from '../support/database.js'
 import { MockVonage, sendWebhook } from '../support/mockVonage.js'
 import type { TestApp } from '../support/testApp.js'
@@ -43,7 +43,11 @@ describe('SPEC 7 malformed webhooks → 400, nothing stored', () => {
   }
 
   test('a JSON body that does not parse → 400', async () => {
-    const response = await fetch(`${app.url}/webhooks/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msisdn": ' })
+    const response = await fetch(`${app.url}/webhooks/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"msisdn": ',
+    })
     assert.equal(response.status, 400)
   })
 })
@@ -61,9 +65,11 @@ describe('SPEC 5 the same messageId twice is processed once', () => {
 })
 
 describe('SPEC 5 a webhook that cannot be stored answers 5xx so that Vonage retries', () => {
-  test('the database is locked by another process → 503 and nothing stored; Vonage\'s retry after the lock → 200 and stored once',
+  test("the database is locked by another process → 503 and nothing stored; Vonage's retry after the lock → 200 and stored once", {
     // PostgreSQL's counterpart is postgresFaults.test.ts: the server stopped → 503, then 200 once it is back.
-    { timeout: 20_000, skip: sqliteOnly('holds the SQLite file\'s write lock from another connection') }, async () => {
+    timeout: 20_000,
+    skip: sqliteOnly("holds the SQLite file's write lock from another connection"),
+  }, async () => {
     const fields = { msisdn: '12015550188', to: SHORT_CODE, text: 'INFO', messageId: '0D00000000000020' }
     const locker = new Database(app.services.store.location)
     locker.exec('BEGIN EXCLUSIVE')
@@ -76,10 +82,16 @@ describe('SPEC 5 a webhook that cannot be stored answers 5xx so that Vonage retr
       locker.close()
     }
     assert.equal(locked.status, 503)
-    assert.equal((await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', fields.messageId)).length, 0)
+    assert.equal(
+      (await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', fields.messageId)).length,
+      0,
+    )
 
     const retried = await mock.sendInbound(app.url, fields)
     assert.equal(retried.status, 200)
-    assert.equal((await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', fields.messageId)).length, 1)
+    assert.equal(
+      (await queryDb(app.services.store.location, 'SELECT 1 FROM inbound_messages WHERE message_id = ?', fields.messageId)).length,
+      1,
+    )
   })
 })

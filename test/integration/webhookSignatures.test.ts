@@ -38,7 +38,11 @@ describe('SPEC 5 signed webhooks: each of the five methods', () => {
         assert.equal(await storedReceipts(app, receiptId), 1)
 
         const forgedId = messageId()
-        const forged = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: forgedId }, { signWith: { secret: 'not-the-secret', method } })
+        const forged = await mock.sendInbound(
+          app.url,
+          { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: forgedId },
+          { signWith: { secret: 'not-the-secret', method } },
+        )
         assert.equal(forged.status, 401)
         assert.equal(await storedInbound(app, forgedId), 0)
       } finally {
@@ -63,14 +67,22 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
 
   test('a bad sig on an inbound STOP → 401, nothing stored', async () => {
     const id = messageId()
-    const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id }, { sig: '0'.repeat(32) })
+    const response = await mock.sendInbound(
+      app.url,
+      { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id },
+      { sig: '0'.repeat(32) },
+    )
     assert.equal(response.status, 401)
     assert.equal(await storedInbound(app, id), 0)
   })
 
   test('a bad sig on a receipt → 401, nothing stored', async () => {
     const id = messageId()
-    const response = await mock.sendDeliveryReceipt(app.url, { messageId: id, status: 'failed', errCode: '9', clientRef: null }, { sig: 'f'.repeat(32) })
+    const response = await mock.sendDeliveryReceipt(
+      app.url,
+      { messageId: id, status: 'failed', errCode: '9', clientRef: null },
+      { sig: 'f'.repeat(32) },
+    )
     assert.equal(response.status, 401)
     assert.equal(await storedReceipts(app, id), 0)
   })
@@ -85,13 +97,21 @@ describe('SPEC 5/7 signed webhooks: what answers 401 and changes nothing', () =>
   test('a genuinely signed request replayed 6 minutes later → 401, nothing stored', async () => {
     const id = messageId()
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60
-    const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id }, { timestamp: sixMinutesAgo })
+    const response = await mock.sendInbound(
+      app.url,
+      { msisdn: MSISDN, to: SHORT_CODE, text: 'STOP', messageId: id },
+      { timestamp: sixMinutesAgo },
+    )
     assert.equal(response.status, 401)
     assert.equal(await storedInbound(app, id), 0)
   })
 
   test('a signed request dated 6 minutes in the future → 401', async () => {
-    const response = await mock.sendInbound(app.url, { msisdn: MSISDN, to: SHORT_CODE, text: 'HELP', messageId: messageId() }, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 })
+    const response = await mock.sendInbound(
+      app.url,
+      { msisdn: MSISDN, to: SHORT_CODE, text: 'HELP', messageId: messageId() },
+      { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 },
+    )
     assert.equal(response.status, 401)
   })
 

@@ -1,4 +1,9 @@
-export interface HttpPage { status: number; html: string; location: string | null; headers: Headers }
+export interface HttpPage {
+  status: number
+  html: string
+  location: string | null
+  headers: Headers
+}
 
 /**
  * A browser without JavaScript, small enough to read: keeps cookies between requests, never
@@ -62,7 +67,11 @@ export function textOf(html: string): string {
   return html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim()
 }

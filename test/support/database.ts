@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
 import { after } from 'node:test'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 
 // Which database the integration tests run on: scripts/test.sh runs them once on SQLite and once
@@ -121,7 +121,10 @@ export async function writeDb(location: string, sql: string, ...params: unknown[
   const client = new pg.Client({ connectionString: location })
   await client.connect()
   try {
-    await client.query(sql.replace(/\?/g, () => `$${++n}`), params)
+    await client.query(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params,
+    )
   } finally {
     await client.end()
   }

@@ -83,7 +83,10 @@ export class MockVonage {
   private readonly hanging = new Set<ServerResponse>()
   private counter = 0
 
-  private constructor(private readonly server: Server, options: MockVonageOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: MockVonageOptions,
+  ) {
     this.apiKey = options.apiKey ?? 'mock-key'
     this.apiSecret = options.apiSecret ?? 'mock-secret'
     this.signatureSecret = options.signatureSecret ?? null
@@ -261,7 +264,7 @@ export class MockVonage {
       'err-code': fields.errCode ?? (fields.status === 'delivered' ? '0' : '99'),
       'message-timestamp': vonageTime(now),
     }
-    const clientRef = fields.clientRef === undefined ? sent?.clientRef ?? null : fields.clientRef
+    const clientRef = fields.clientRef === undefined ? (sent?.clientRef ?? null) : fields.clientRef
     if (clientRef !== null) params['client-ref'] = clientRef
     return this.post(`${appUrl}/webhooks/sms/status`, params, options)
   }
@@ -290,7 +293,11 @@ export function sendWebhook(url: string, params: Record<string, string>, via: 'G
   if (via === 'POST-json') {
     return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
   }
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() })
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  })
 }
 
 function randomMessageId(): string {

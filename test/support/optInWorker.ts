@@ -15,6 +15,10 @@ const snapshot = { messages: DEFAULT_MESSAGES, webOptions: DEFAULT_WEB_OPTIONS, 
 const deps: ServiceDeps = { store, config: () => snapshot, clock: () => new Date(), log: silentLogger(), onQueued: () => {} }
 const optInForm = new OptInForm({ ...deps, ledger: new Ledger(deps) })
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())))
-const result = await optInForm.submit(Number(patronId), { email: '', tele1: '', mobile, optin: true, confirm: null }, { ip: null, userAgent: 'worker' })
+const result = await optInForm.submit(
+  Number(patronId),
+  { email: '', tele1: '', mobile, optin: true, confirm: null },
+  { ip: null, userAgent: 'worker' },
+)
 process.stdout.write(JSON.stringify(result))
 await store.close()

@@ -11,7 +11,7 @@ export async function addPatron(
   counter += 1
   const barcode = fields.barcode ?? `2900000000${String(counter).padStart(4, '0')}`
   // `pin: null` makes a patron who cannot log in, and skips the (slow, by design) scrypt hash.
-  const pin = fields.pin === null ? '' : fields.pin ?? '9876'
+  const pin = fields.pin === null ? '' : (fields.pin ?? '9876')
   const at = new Date().toISOString()
   const id = await store.repos.patrons.insert({
     barcode,

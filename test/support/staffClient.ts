@@ -2,7 +2,11 @@ import { DEMO_STAFF } from '../../src/services/demoSeed.js'
 import { hashSecret } from '../../src/services/passwords.js'
 import type { Store } from '../../src/store/store.js'
 
-export interface Page { status: number; text: string; location: string | null }
+export interface Page {
+  status: number
+  text: string
+  location: string | null
+}
 
 /** A browser without JavaScript: keeps the session cookie, sends forms with the page's CSRF token. */
 export class WebClient {
@@ -59,11 +63,19 @@ export function visibleText(html: string): string {
   return html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim()
 }
 
-export async function addStaff(store: Store, username: string = DEMO_STAFF.username, password: string = DEMO_STAFF.password): Promise<void> {
+export async function addStaff(
+  store: Store,
+  username: string = DEMO_STAFF.username,
+  password: string = DEMO_STAFF.password,
+): Promise<void> {
   await store.repos.staff.upsert(username, await hashSecret(password), new Date().toISOString())
 }

@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '../../src/app.js'
 import { readEnv } from '../../src/config/env.js'
 import { silentLogger } from '../../src/logger.js'
-import { buildServices, type BuildOptions, type Services } from '../../src/services/index.js'
+import { type BuildOptions, buildServices, type Services } from '../../src/services/index.js'
 import { databaseEnv } from './database.js'
 
 export interface TestApp {

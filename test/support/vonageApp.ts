@@ -39,7 +39,10 @@ export { queryDb } from './database.js'
 
 /** Queues an alert straight into the outbox, as the alerts API will (kept simple here). */
 export async function queueAlert(app: TestApp, patronId: number, e164: string, text: string): Promise<number> {
-  const id = await app.services.store.repos.outbox.enqueue({ patron_id: patronId, e164, kind: 'alert', alert_type: 'hold', text }, app.services.clock())
+  const id = await app.services.store.repos.outbox.enqueue(
+    { patron_id: patronId, e164, kind: 'alert', alert_type: 'hold', text },
+    app.services.clock(),
+  )
   app.services.outboxWorker.wake()
   return id
 }

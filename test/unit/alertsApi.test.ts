@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { parseSince } from '../../src/cli/consentCommand.js'
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
-import { parseSince } from '../../src/cli/consentCommand.js'
 import { alertDedupeKey, alertState } from '../../src/services/alertService.js'
 import { csvField } from '../../src/services/consentExport.js'
 import { parseAlertRequest } from '../../src/web/api/alertRequest.js'
@@ -15,7 +15,8 @@ describe('alerts API pieces (SPEC 5)', () => {
     assert.equal(alertState({ state: 'queued' }, new Date('2026-01-15T15:00:00Z'), config), 'queued')
     assert.equal(alertState({ state: 'sending' }, new Date('2026-01-15T06:00:00Z'), config), 'queued')
     assert.equal(alertState({ state: 'unknown' }, new Date(), config), 'sent')
-    for (const state of ['sent', 'delivered', 'failed', 'cancelled'] as const) assert.equal(alertState({ state }, new Date(), config), state)
+    for (const state of ['sent', 'delivered', 'failed', 'cancelled'] as const)
+      assert.equal(alertState({ state }, new Date(), config), state)
   })
 
   test('the dedupe key is the same for the same patron, type and text, and differs when any of them differs', () => {
@@ -27,7 +28,10 @@ describe('alerts API pieces (SPEC 5)', () => {
   })
 
   test('a request body is trimmed and checked; every problem is named in one message', () => {
-    assert.deepEqual(parseAlertRequest({ barcode: ' 21 ', type: 'recall', text: ' Due back. ', extra: 1 }), { ok: true, value: { barcode: '21', type: 'recall', text: 'Due back.' } })
+    assert.deepEqual(parseAlertRequest({ barcode: ' 21 ', type: 'recall', text: ' Due back. ', extra: 1 }), {
+      ok: true,
+      value: { barcode: '21', type: 'recall', text: 'Due back.' },
+    })
     const bad = parseAlertRequest({ barcode: 5, type: 'HOLD' })
     assert.equal(bad.ok, false)
     assert.match(bad.ok ? '' : bad.error, /barcode is required.*type must be one of.*text is required/)

@@ -1,7 +1,7 @@
-import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { formatProblem, parseConfFile, type ParsedConf } from '../../src/config/confFile.js'
+import { formatProblem, type ParsedConf, parseConfFile } from '../../src/config/confFile.js'
 
 function values(parsed: ParsedConf): Record<string, string> {
   return Object.fromEntries([...parsed.entries].map(([key, entry]) => [key, entry.value]))

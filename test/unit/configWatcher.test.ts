@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach, describe, test } from 'node:test'
 import { writeConfFileAtomically } from '../../src/config/atomicWrite.js'
-import { ConfigError, checkConfigFiles, readConfig, validateConfText, type ConfigPaths } from '../../src/config/configSnapshot.js'
+import { ConfigError, type ConfigPaths, checkConfigFiles, readConfig, validateConfText } from '../../src/config/configSnapshot.js'
 import { ConfigWatcher } from '../../src/config/configWatcher.js'
 import { DEFAULT_MESSAGES } from '../../src/config/messages.js'
 import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
@@ -83,7 +83,10 @@ describe('readConfig and checkConfigFiles (SPEC 2)', () => {
 
     assert.equal(snapshot, null)
     assert.deepEqual(files.messagesConf.errors, [])
-    assert.deepEqual(files.webOptions.errors.map((e) => [e.file, e.line]), [[paths.webOptions, 3]])
+    assert.deepEqual(
+      files.webOptions.errors.map((e) => [e.file, e.line]),
+      [[paths.webOptions, 3]],
+    )
     assert.equal(files.webOptions.lastGoodAt, null)
   })
 
@@ -92,10 +95,13 @@ describe('readConfig and checkConfigFiles (SPEC 2)', () => {
 
     const problems = checkConfigFiles(paths)
 
-    assert.deepEqual(problems.map((p) => [p.file, p.line]), [
-      [paths.messagesConf, 1],
-      [paths.messagesConf, 2],
-    ])
+    assert.deepEqual(
+      problems.map((p) => [p.file, p.line]),
+      [
+        [paths.messagesConf, 1],
+        [paths.messagesConf, 2],
+      ],
+    )
   })
 
   test('decision: a file that is not valid UTF-8 is an error naming the line with the bad bytes', () => {
@@ -104,9 +110,7 @@ describe('readConfig and checkConfigFiles (SPEC 2)', () => {
     const { snapshot, files } = readConfig(paths)
 
     assert.equal(snapshot, null)
-    assert.deepEqual(files.messagesConf.errors, [
-      { file: paths.messagesConf, line: 2, message: 'not valid UTF-8; save the file as UTF-8' },
-    ])
+    assert.deepEqual(files.messagesConf.errors, [{ file: paths.messagesConf, line: 2, message: 'not valid UTF-8; save the file as UTF-8' }])
   })
 })
 
@@ -117,7 +121,10 @@ describe('validateConfText (staff editor, SPEC 6)', () => {
       validateConfText('webOptions', 'SMS_OPTIN_EXPIRY_HOURS=soon\n', 'webpub.def').map((p) => p.line),
       [1],
     )
-    assert.deepEqual(validateConfText('messagesConf', 'SMS_TEXT_HELP={who}\n', 'messages.conf').map((p) => p.line), [1])
+    assert.deepEqual(
+      validateConfText('messagesConf', 'SMS_TEXT_HELP={who}\n', 'messages.conf').map((p) => p.line),
+      [1],
+    )
   })
 })
 
@@ -188,7 +195,8 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
   test('SPEC 2: a broken edit is not applied — the last good value stays, and the error with its line shows in files()', async () => {
     writeFileSync(paths.webOptions, 'SMS_LIBRARY_NAME=Springfield Library\n')
     const log = recordingLog()
-    const w = (watcher = new ConfigWatcher(paths, log))
+    const w = new ConfigWatcher(paths, log)
+    watcher = w
     w.load()
     const lastGoodAt = w.files().webOptions.lastGoodAt
     w.start()
@@ -226,7 +234,10 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
 
     await within(RELOAD_DEADLINE_MS, () => w.current().webOptions.optInExpiryHours === 48 && w.files().messagesConf.errors.length > 0)
     assert.equal(w.current().messages.SMS_STATUS_OPTED_IN, 'On')
-    assert.deepEqual(w.files().messagesConf.errors.map((e) => e.line), [2])
+    assert.deepEqual(
+      w.files().messagesConf.errors.map((e) => e.line),
+      [2],
+    )
   })
 
   test('SPEC 2: a deleted file is not applied — the last good version stays in force, with a warning in files()', async () => {
@@ -252,7 +263,8 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
 
   test('SPEC 2: a file caught mid-save (truncated, then written) is never applied: the defaults never flash into force', async () => {
     writeFileSync(paths.webOptions, 'SMS_LIBRARY_NAME=Springfield Library\n')
-    const w = (watcher = new ConfigWatcher(paths, recordingLog(), 400))
+    const w = new ConfigWatcher(paths, recordingLog(), 400)
+    watcher = w
     w.load()
     w.start()
     const seen = new Set<string>()
@@ -266,12 +278,16 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
     await within(RELOAD_DEADLINE_MS, () => w.current().webOptions.libraryName === 'Shelbyville Library')
     clearInterval(sampler)
 
-    assert.deepEqual([...seen].filter((name) => name !== 'Springfield Library' && name !== 'Shelbyville Library'), [])
+    assert.deepEqual(
+      [...seen].filter((name) => name !== 'Springfield Library' && name !== 'Shelbyville Library'),
+      [],
+    )
   })
 
   test('reloadNow() applies a saved file at once, without waiting for the poll', () => {
     writeFileSync(paths.webOptions, 'SMS_SHORT_CODES=82453\n')
-    const w = (watcher = new ConfigWatcher(paths, recordingLog(), 60_000))
+    const w = new ConfigWatcher(paths, recordingLog(), 60_000)
+    watcher = w
     w.load()
 
     writeConfFileAtomically(paths.webOptions, 'SMS_SHORT_CODES=35143\n')
@@ -283,7 +299,8 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
 
   test('after stop() edits are no longer picked up', async () => {
     writeFileSync(paths.webOptions, 'SMS_COUNTRY=US\n')
-    const w = (watcher = new ConfigWatcher(paths, recordingLog(), 50))
+    const w = new ConfigWatcher(paths, recordingLog(), 50)
+    watcher = w
     w.load()
     w.start()
     w.stop()
@@ -296,7 +313,8 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
 
   test('files() returns copies: changing them does not change the watcher state', () => {
     writeFileSync(paths.webOptions, 'SMS_COUNTRY=US\n')
-    const w = (watcher = new ConfigWatcher(paths, recordingLog()))
+    const w = new ConfigWatcher(paths, recordingLog())
+    watcher = w
     w.load()
 
     w.files().webOptions.errors.push({ file: 'x', line: 1, message: 'injected' })

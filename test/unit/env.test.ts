@@ -18,15 +18,30 @@ describe('environment (SPEC 1)', () => {
 
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['without SESSION_SECRET', { ...PRODUCTION, SESSION_SECRET: '' }, /SESSION_SECRET/],
-    ['with a SESSION_SECRET of 31 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: 's'.repeat(31) }, /SESSION_SECRET.*at least 32 characters/],
-    ['with one SESSION_SECRET of several shorter than 32 characters (finding 8)', { ...PRODUCTION, SESSION_SECRET: `${'n'.repeat(32)},short` }, /SESSION_SECRET.*at least 32 characters/],
+    [
+      'with a SESSION_SECRET of 31 characters (finding 8)',
+      { ...PRODUCTION, SESSION_SECRET: 's'.repeat(31) },
+      /SESSION_SECRET.*at least 32 characters/,
+    ],
+    [
+      'with one SESSION_SECRET of several shorter than 32 characters (finding 8)',
+      { ...PRODUCTION, SESSION_SECRET: `${'n'.repeat(32)},short` },
+      /SESSION_SECRET.*at least 32 characters/,
+    ],
     ['without an explicit SMS_GATEWAY', { ...PRODUCTION, SMS_GATEWAY: '' }, /SMS_GATEWAY/],
     ['with SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
-    ['with vonage but no signature secret', { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }, /VONAGE_SIGNATURE_SECRET/],
+    [
+      'with vonage but no signature secret',
+      { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' },
+      /VONAGE_SIGNATURE_SECRET/,
+    ],
   ]
   for (const [when, source, names] of refusals) {
     test(`NODE_ENV=production refuses to start ${when}, in one line naming what is missing`, () => {
-      assert.throws(() => readEnv(source), (error: unknown) => error instanceof EnvError && names.test(error.message) && !error.message.includes('\n'))
+      assert.throws(
+        () => readEnv(source),
+        (error: unknown) => error instanceof EnvError && names.test(error.message) && !error.message.includes('\n'),
+      )
     })
   }
 
@@ -50,7 +65,10 @@ describe('environment (SPEC 1)', () => {
   test('bad values are refused with the variable named: PORT, SMS_GATEWAY, VONAGE_SIGNATURE_METHOD', () => {
     assert.throws(() => readEnv({ PORT: 'eighty' }), /PORT/)
     assert.throws(() => readEnv({ SMS_GATEWAY: 'twilio' }), /SMS_GATEWAY/)
-    assert.throws(() => readEnv({ SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_SIGNATURE_METHOD: 'sha3' }), /VONAGE_SIGNATURE_METHOD/)
+    assert.throws(
+      () => readEnv({ SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_SIGNATURE_METHOD: 'sha3' }),
+      /VONAGE_SIGNATURE_METHOD/,
+    )
   })
 
   test('LOG_LEVEL is info when unset and takes any pino level by name; another word is refused in one line naming it', () => {
@@ -58,7 +76,10 @@ describe('environment (SPEC 1)', () => {
     assert.equal(readEnv({ LOG_LEVEL: 'debug' }).logLevel, 'debug')
     assert.equal(readEnv({ LOG_LEVEL: 'silent' }).logLevel, 'silent')
     for (const bad of ['verbose', 'INFO', '30']) {
-      assert.throws(() => readEnv({ LOG_LEVEL: bad }), (error: unknown) => error instanceof EnvError && /^LOG_LEVEL .*"/.test(error.message))
+      assert.throws(
+        () => readEnv({ LOG_LEVEL: bad }),
+        (error: unknown) => error instanceof EnvError && /^LOG_LEVEL .*"/.test(error.message),
+      )
     }
   })
 
@@ -66,11 +87,14 @@ describe('environment (SPEC 1)', () => {
     assert.deepEqual([...LOG_LEVELS].sort(), [...Object.keys(pino.levels.values), 'silent'].sort())
   })
 
-  test('UV_THREADPOOL_SIZE is 4 when unset (libuv\'s default); anything but a whole number from 1 to 1024 is refused', () => {
+  test("UV_THREADPOOL_SIZE is 4 when unset (libuv's default); anything but a whole number from 1 to 1024 is refused", () => {
     assert.equal(readEnv({}).threadpoolSize, 4)
     assert.equal(readEnv({ UV_THREADPOOL_SIZE: '16' }).threadpoolSize, 16)
     for (const bad of ['0', '1025', 'many', '2.5', '-3']) {
-      assert.throws(() => readEnv({ UV_THREADPOOL_SIZE: bad }), (error: unknown) => error instanceof EnvError && /^UV_THREADPOOL_SIZE /.test(error.message))
+      assert.throws(
+        () => readEnv({ UV_THREADPOOL_SIZE: bad }),
+        (error: unknown) => error instanceof EnvError && /^UV_THREADPOOL_SIZE /.test(error.message),
+      )
     }
   })
 

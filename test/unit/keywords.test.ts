@@ -1,7 +1,13 @@
-import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { classifyInbound, classifyInboundText, normalizeSmsText, OPT_OUT_PHRASES, SPANISH_OPT_OUT_WORDS } from '../../src/domain/keywords.js'
+import {
+  classifyInbound,
+  classifyInboundText,
+  normalizeSmsText,
+  OPT_OUT_PHRASES,
+  SPANISH_OPT_OUT_WORDS,
+} from '../../src/domain/keywords.js'
 
 describe('normalizeSmsText (SPEC 4.6 normalization)', () => {
   test('SPEC 4.6: text is trimmed, upper-cased, spaces collapsed and trailing punctuation dropped', () => {
@@ -22,10 +28,16 @@ describe('normalizeSmsText (SPEC 4.6 normalization)', () => {
 
   test('SPEC 4.6 property: normalizing twice gives the same text as normalizing once', () => {
     const smsLike = fc.string({ unit: fc.constantFrom(...'stopSTOP yesY.,!?…  \t\nｓ\u200Bǅßﬁΐ\u0301'), maxLength: 20 })
-    fc.assert(fc.property(fc.oneof(smsLike, fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 })), (text) => {
-      const once = normalizeSmsText(text)
-      assert.equal(normalizeSmsText(once), once)
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(
+        fc.oneof(smsLike, fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 })),
+        (text) => {
+          const once = normalizeSmsText(text)
+          assert.equal(normalizeSmsText(once), once)
+        },
+      ),
+      { numRuns: 10_000 },
+    )
   })
 })
 
@@ -77,7 +89,7 @@ describe('classifyInbound (SPEC 4.6 keywords)', () => {
     ['comenzar', 'start'],
     ['Iniciar', 'start'],
     ['ñ', 'other'],
-    ['por favor parar', 'other']
+    ['por favor parar', 'other'],
   ]
   for (const [text, expected] of cases) {
     test(`SPEC 4.6: ${JSON.stringify(text)} is classified as ${expected}`, () => {
@@ -86,7 +98,18 @@ describe('classifyInbound (SPEC 4.6 keywords)', () => {
   }
 
   test('SPEC 4.6: every opt-out phrase alone and followed by more words is an opt-out', () => {
-    assert.deepEqual([...OPT_OUT_PHRASES].sort(), ['CANCEL', 'END', 'OPT OUT', 'OPTOUT', 'QUIT', 'REVOKE', 'STOP', 'STOP ALL', 'STOPALL', 'UNSUBSCRIBE'])
+    assert.deepEqual([...OPT_OUT_PHRASES].sort(), [
+      'CANCEL',
+      'END',
+      'OPT OUT',
+      'OPTOUT',
+      'QUIT',
+      'REVOKE',
+      'STOP',
+      'STOP ALL',
+      'STOPALL',
+      'UNSUBSCRIBE',
+    ])
     for (const phrase of OPT_OUT_PHRASES) {
       assert.equal(classifyInbound(phrase.toLowerCase()), 'stop', phrase)
       assert.equal(classifyInbound(`${phrase} thank you`), 'stop', `${phrase} thank you`)
@@ -109,30 +132,47 @@ describe('classifyInbound (SPEC 4.6 keywords)', () => {
 
   test('SPEC 9: each keyword tells its language; NO is the same word in both', () => {
     const expected: ReadonlyArray<readonly [string, string, string | null]> = [
-      ['STOP', 'stop', 'en'], ['opt out', 'stop', 'en'], ['PARAR', 'stop', 'es'],
-      ['HELP', 'help', 'en'], ['INFO', 'help', 'en'], ['AYUDA', 'help', 'es'],
-      ['YES', 'yes', 'en'], ['SÍ', 'yes', 'es'], ['START', 'start', 'en'], ['COMENZAR', 'start', 'es'], ['INICIAR', 'start', 'es'],
-      ['NO', 'no', null], ['hola', 'other', null],
+      ['STOP', 'stop', 'en'],
+      ['opt out', 'stop', 'en'],
+      ['PARAR', 'stop', 'es'],
+      ['HELP', 'help', 'en'],
+      ['INFO', 'help', 'en'],
+      ['AYUDA', 'help', 'es'],
+      ['YES', 'yes', 'en'],
+      ['SÍ', 'yes', 'es'],
+      ['START', 'start', 'en'],
+      ['COMENZAR', 'start', 'es'],
+      ['INICIAR', 'start', 'es'],
+      ['NO', 'no', null],
+      ['hola', 'other', null],
     ]
     for (const [text, keyword, lang] of expected) assert.deepEqual(classifyInboundText(text), { keyword, lang }, text)
   })
 
   test('SPEC 9 property: an opt-out word with any accents, case and trailing punctuation, followed by any words, is an opt-out', () => {
     const accented: Record<string, string> = { A: 'AÁÀáàa', E: 'EÉÈéèe', I: 'IÍÌíìi', O: 'OÓÒóòo', U: 'UÚÙÜúùüu' }
-    const variant = (word: string) => fc.tuple(...Array.from(word).map((ch) => fc.constantFrom(...(accented[ch] ?? `${ch}${ch.toLowerCase()}`))))
-      .map((chars) => chars.join(''))
+    const variant = (word: string) =>
+      fc
+        .tuple(...Array.from(word).map((ch) => fc.constantFrom(...(accented[ch] ?? `${ch}${ch.toLowerCase()}`))))
+        .map((chars) => chars.join(''))
     const word = fc.constantFrom(...SPANISH_OPT_OUT_WORDS, ...OPT_OUT_PHRASES.filter((p) => !p.includes(' '))).chain(variant)
     const tail = fc.string({ unit: fc.constantFrom(...'.!?,… '), maxLength: 4 })
     const rest = fc.array(fc.string({ unit: fc.constantFrom(...'abcxyzñáé'), minLength: 1, maxLength: 6 }), { maxLength: 3 })
-    fc.assert(fc.property(word, tail, rest, (w, t, words) => {
-      assert.equal(classifyInbound([`${w}${t}`, ...words].join(' ')), 'stop')
-    }), { numRuns: 2_000 })
+    fc.assert(
+      fc.property(word, tail, rest, (w, t, words) => {
+        assert.equal(classifyInbound([`${w}${t}`, ...words].join(' ')), 'stop')
+      }),
+      { numRuns: 2_000 },
+    )
   })
 
   test('SPEC 4.6 property: classifyInbound never throws and answers a known keyword', () => {
     const keywords = new Set(['stop', 'start', 'yes', 'no', 'help', 'other'])
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
-      assert.ok(keywords.has(classifyInbound(text)))
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        assert.ok(keywords.has(classifyInbound(text)))
+      }),
+      { numRuns: 10_000 },
+    )
   })
 })

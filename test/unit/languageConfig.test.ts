@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkConfigFiles, localized, readConfig, type ConfigPaths } from '../../src/config/configSnapshot.js'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { type ConfigPaths, checkConfigFiles, localized, readConfig } from '../../src/config/configSnapshot.js'
+import { ConfigWatcher } from '../../src/config/configWatcher.js'
 import { languagePath } from '../../src/config/languageFiles.js'
 import { DEFAULT_MESSAGES, fillSmsText } from '../../src/config/messages.js'
 import { SPANISH_DEFAULT_MESSAGES, SPANISH_DEFAULT_WEB_TEXTS } from '../../src/config/spanishDefaults.js'
-import { ConfigWatcher } from '../../src/config/configWatcher.js'
 import { smsSegments } from '../../src/domain/smsLength.js'
 
 const RELOAD_DEADLINE_MS = 2000
@@ -60,7 +60,11 @@ describe('SPEC 9 the Spanish configuration files', () => {
   test('the built-in Spanish SMS texts are GSM-7 and fit in one SMS with the default library name', () => {
     for (const key of ['SMS_TEXT_INVITATION', 'SMS_TEXT_CONFIRMATION', 'SMS_TEXT_OPTOUT', 'SMS_TEXT_HELP'] as const) {
       const text = (library: string) => fillSmsText(SPANISH_DEFAULT_MESSAGES[key], { library, shortcode: '82453', name: '' })
-      assert.deepEqual(smsSegments(text('Demo Public Library')), { ...smsSegments(text('Demo Public Library')), encoding: 'GSM-7', segments: 1 }, key)
+      assert.deepEqual(
+        smsSegments(text('Demo Public Library')),
+        { ...smsSegments(text('Demo Public Library')), encoding: 'GSM-7', segments: 1 },
+        key,
+      )
     }
   })
 
@@ -68,7 +72,10 @@ describe('SPEC 9 the Spanish configuration files', () => {
     writeFileSync(languagePath(paths.messagesConf, 'es'), '# textos\nSMS_TEXT_HELP=Ayuda {telefono}\n')
     writeFileSync(languagePath(paths.webOptions, 'es'), 'SMS_OPTOUT_WARN=¿Seguro?\nno es clave\n')
     const problems = checkConfigFiles(paths).map((p) => [p.file, p.line])
-    assert.deepEqual(problems, [[join(dir, 'messages.es.conf'), 2], [join(dir, 'webpub.es.def'), 2]])
+    assert.deepEqual(problems, [
+      [join(dir, 'messages.es.conf'), 2],
+      [join(dir, 'webpub.es.def'), 2],
+    ])
   })
 
   test('webpub.es.def holds texts only: a setting there is ignored with a warning, the texts apply', () => {
@@ -84,8 +91,14 @@ describe('SPEC 9 the Spanish configuration files', () => {
     writeFileSync(languagePath(paths.messagesConf, 'es'), `SMS_TEXT_HELP=Ayuda: llame a la biblioteca. ${'Información útil. '.repeat(8)}\n`)
     const { files } = readConfig(paths)
     const warnings = files.messagesConfEs.warnings.map((w) => w.message)
-    assert.ok(warnings.some((w) => /does not mention PARAR/.test(w)), warnings.join('\n'))
-    assert.ok(warnings.some((w) => /SMS parts .* keep it to 2 at most/.test(w)), warnings.join('\n'))
+    assert.ok(
+      warnings.some((w) => /does not mention PARAR/.test(w)),
+      warnings.join('\n'),
+    )
+    assert.ok(
+      warnings.some((w) => /SMS parts .* keep it to 2 at most/.test(w)),
+      warnings.join('\n'),
+    )
   })
 
   test('a new messages.es.conf is in force within 2 seconds; a broken edit keeps the last good version', async () => {

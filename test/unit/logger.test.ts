@@ -1,11 +1,19 @@
-import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
+import { describe, test } from 'node:test'
 import { createLogger } from '../../src/logger.js'
 
 function capture() {
   const lines: string[] = []
-  const log = createLogger({ level: 'debug', destination: new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done() } }) })
+  const log = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk))
+        done()
+      },
+    }),
+  })
   return { log, lines }
 }
 

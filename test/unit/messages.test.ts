@@ -1,15 +1,9 @@
-import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { describe, test } from 'node:test'
 import { parseConfFile } from '../../src/config/confFile.js'
+import { DEFAULT_MESSAGES, fillSmsText, loadMessages, MESSAGE_KEYS, type MessageKey } from '../../src/config/messages.js'
 import { gsm7Length, isGsm7, smsSegments } from '../../src/domain/smsLength.js'
-import {
-  DEFAULT_MESSAGES,
-  MESSAGE_KEYS,
-  fillSmsText,
-  loadMessages,
-  type MessageKey,
-} from '../../src/config/messages.js'
 
 const TYPICAL = { library: 'Demo Public Library', shortcode: '82453', name: 'Ada Lovelace' }
 const SMS_TEXT_KEYS = ['SMS_TEXT_INVITATION', 'SMS_TEXT_CONFIRMATION', 'SMS_TEXT_OPTOUT', 'SMS_TEXT_HELP'] as const
@@ -153,7 +147,9 @@ describe('messages.conf values (SPEC 2)', () => {
   })
 
   test('SPEC 2: {library}, {shortcode} and {name} are accepted in SMS texts', () => {
-    const { messages, errors } = load('SMS_TEXT_CONFIRMATION=Hi {name}, {library} alerts on. Text {shortcode}: HELP for help, STOP to cancel.\n')
+    const { messages, errors } = load(
+      'SMS_TEXT_CONFIRMATION=Hi {name}, {library} alerts on. Text {shortcode}: HELP for help, STOP to cancel.\n',
+    )
 
     assert.deepEqual(errors, [])
     assert.equal(
@@ -179,8 +175,14 @@ describe('messages.conf values (SPEC 2)', () => {
   test('SPEC 2: parser errors and duplicate warnings of the file are part of the result', () => {
     const { errors, warnings } = load('SMS_STATUS_OPTED_IN=A\nnonsense\nSMS_STATUS_OPTED_IN=B\n')
 
-    assert.deepEqual(errors.map((e) => e.line), [2])
-    assert.deepEqual(warnings.map((w) => w.line), [3])
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [2],
+    )
+    assert.deepEqual(
+      warnings.map((w) => w.line),
+      [3],
+    )
   })
 
   test('SPEC 5: an edited text that drops STOP, uses curly quotes or runs long gets warnings, not errors', () => {
@@ -201,9 +203,10 @@ describe('messages.conf values (SPEC 2)', () => {
   test('decision: a misspelt SMS_ key gets a warning because its default would silently stay in force', () => {
     const { warnings } = load('SMS_TEXT_HLEP=Help\n')
 
-    assert.deepEqual(warnings.map((w) => [w.line, w.message]), [
-      [1, 'SMS_TEXT_HLEP is not an SMS message this portal uses; check the spelling'],
-    ])
+    assert.deepEqual(
+      warnings.map((w) => [w.line, w.message]),
+      [[1, 'SMS_TEXT_HLEP is not an SMS message this portal uses; check the spelling']],
+    )
   })
 })
 

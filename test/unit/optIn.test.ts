@@ -1,9 +1,17 @@
-import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import {
-  EVENT_SAMPLES, SMS_STATUSES, isActive, mayReceive, transition,
-  type OptInEvent, type OutboundKind, type Region, type SmsStatus, type Transition
+  EVENT_SAMPLES,
+  isActive,
+  mayReceive,
+  type OptInEvent,
+  type OutboundKind,
+  type Region,
+  SMS_STATUSES,
+  type SmsStatus,
+  type Transition,
+  transition,
 } from '../../src/domain/optIn.js'
 
 function label(event: OptInEvent): string {
@@ -21,28 +29,28 @@ const PATRON_OPT_OUT = ['=', 'not_opted_in !', 'pending_optout +optout !', '=', 
 const NOTHING = ['=', '=', '=', '=', '=']
 const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   //                              not_opted_in                pending_optin               opted_in                    rejected                    pending_optout
-  'web_opt_in@us':               ['pending_optin +invitation', '=',                        '=',                        'pending_optin +invitation', 'pending_optin +invitation !'],
-  'web_opt_in@intl':             ['opted_in +confirmation',   '=',                        '=',                        'opted_in +confirmation',   'opted_in +confirmation !'],
-  'web_opt_out':                 PATRON_OPT_OUT,
-  'staff_opt_out':               PATRON_OPT_OUT,
-  'number_changed':              SILENT_OPT_OUT,
-  'mobile_removed':              SILENT_OPT_OUT,
-  'record_deleted':              SILENT_OPT_OUT,
-  'carrier_opt_out':             SILENT_OPT_OUT,
-  'inbound:stop':                SILENT_OPT_OUT,
-  'inbound:start':               ['opted_in +confirmation',   'opted_in +confirmation',   '=',                        'opted_in +confirmation',   'opted_in +confirmation !'],
-  'inbound:yes':                 ['=',                        'opted_in +confirmation',   '=',                        '=',                        '='],
-  'inbound:no':                  ['=',                        'rejected !',               '=',                        '=',                        '='],
-  'inbound:help':                ['= +help',                  '= +help',                  '= +help',                  '= +help',                  '= +help'],
-  'inbound:other':               NOTHING,
-  'delivery_failed:invitation':  ['=',                        'rejected !',               '=',                        '=',                        '='],
+  'web_opt_in@us': ['pending_optin +invitation', '=', '=', 'pending_optin +invitation', 'pending_optin +invitation !'],
+  'web_opt_in@intl': ['opted_in +confirmation', '=', '=', 'opted_in +confirmation', 'opted_in +confirmation !'],
+  web_opt_out: PATRON_OPT_OUT,
+  staff_opt_out: PATRON_OPT_OUT,
+  number_changed: SILENT_OPT_OUT,
+  mobile_removed: SILENT_OPT_OUT,
+  record_deleted: SILENT_OPT_OUT,
+  carrier_opt_out: SILENT_OPT_OUT,
+  'inbound:stop': SILENT_OPT_OUT,
+  'inbound:start': ['opted_in +confirmation', 'opted_in +confirmation', '=', 'opted_in +confirmation', 'opted_in +confirmation !'],
+  'inbound:yes': ['=', 'opted_in +confirmation', '=', '=', '='],
+  'inbound:no': ['=', 'rejected !', '=', '=', '='],
+  'inbound:help': ['= +help', '= +help', '= +help', '= +help', '= +help'],
+  'inbound:other': NOTHING,
+  'delivery_failed:invitation': ['=', 'rejected !', '=', '=', '='],
   'delivery_failed:confirmation@us': NOTHING,
-  'delivery_failed:confirmation@intl': ['=',                  '=',                        'rejected !',               '=',                        '='],
-  'delivery_failed:optout':      NOTHING,
-  'delivery_failed:help':        NOTHING,
-  'delivery_failed:alert':       NOTHING,
-  'invitation_expired':          ['=',                        'rejected !',               '=',                        '=',                        '='],
-  'opt_out_sent':                ['=',                        '=',                        '=',                        '=',                        'not_opted_in']
+  'delivery_failed:confirmation@intl': ['=', '=', 'rejected !', '=', '='],
+  'delivery_failed:optout': NOTHING,
+  'delivery_failed:help': NOTHING,
+  'delivery_failed:alert': NOTHING,
+  invitation_expired: ['=', 'rejected !', '=', '=', '='],
+  opt_out_sent: ['=', '=', '=', '=', 'not_opted_in'],
 }
 
 function expectedCell(event: OptInEvent, region: Region, column: number): string {
@@ -55,7 +63,7 @@ function expectedCell(event: OptInEvent, region: Region, column: number): string
 function parseCell(cell: string, from: SmsStatus): Transition {
   const [target = '=', ...effects] = cell.split(' ')
   const send = effects.find((e) => e.startsWith('+'))?.slice(1) as OutboundKind | undefined
-  return { status: target === '=' ? from : target as SmsStatus, send: send ?? null, cancelQueued: effects.includes('!') }
+  return { status: target === '=' ? from : (target as SmsStatus), send: send ?? null, cancelQueued: effects.includes('!') }
 }
 
 const REGIONS: readonly Region[] = ['us', 'intl']
@@ -81,11 +89,26 @@ describe('transition table (SPEC 4: every status × every event × both regions)
 describe('EVENT_SAMPLES', () => {
   test('covers every event type, every inbound keyword and every outbound kind once', () => {
     assert.deepEqual(EVENT_SAMPLES.map(label), [
-      'web_opt_in', 'web_opt_out', 'staff_opt_out', 'number_changed', 'mobile_removed', 'record_deleted',
-      'inbound:stop', 'inbound:start', 'inbound:yes', 'inbound:no', 'inbound:help', 'inbound:other',
-      'delivery_failed:invitation', 'delivery_failed:confirmation', 'delivery_failed:optout',
-      'delivery_failed:help', 'delivery_failed:alert',
-      'carrier_opt_out', 'invitation_expired', 'opt_out_sent'
+      'web_opt_in',
+      'web_opt_out',
+      'staff_opt_out',
+      'number_changed',
+      'mobile_removed',
+      'record_deleted',
+      'inbound:stop',
+      'inbound:start',
+      'inbound:yes',
+      'inbound:no',
+      'inbound:help',
+      'inbound:other',
+      'delivery_failed:invitation',
+      'delivery_failed:confirmation',
+      'delivery_failed:optout',
+      'delivery_failed:help',
+      'delivery_failed:alert',
+      'carrier_opt_out',
+      'invitation_expired',
+      'opt_out_sent',
     ])
   })
 })
@@ -109,7 +132,11 @@ describe('opt-in scenarios (SPEC 4.3–4.8)', () => {
   })
 
   test('SPEC 4.3: re-submitting the form while pending sends no second invitation', () => {
-    assert.deepEqual(transition('pending_optin', { type: 'web_opt_in' }, 'us'), { status: 'pending_optin', send: null, cancelQueued: false })
+    assert.deepEqual(transition('pending_optin', { type: 'web_opt_in' }, 'us'), {
+      status: 'pending_optin',
+      send: null,
+      cancelQueued: false,
+    })
   })
 
   test('SPEC 4.3: a US invitation answered NO becomes rejected, and re-submitting from rejected starts again', () => {
@@ -147,7 +174,11 @@ describe('opt-in scenarios (SPEC 4.3–4.8)', () => {
   })
 
   test('SPEC 4.4: opting back in while the opt-out text is still queued withdraws that text', () => {
-    assert.deepEqual(transition('pending_optout', { type: 'web_opt_in' }, 'us'), { status: 'pending_optin', send: 'invitation', cancelQueued: true })
+    assert.deepEqual(transition('pending_optout', { type: 'web_opt_in' }, 'us'), {
+      status: 'pending_optin',
+      send: 'invitation',
+      cancelQueued: true,
+    })
   })
 
   test('SPEC 4.5/4.7: a changed number ends the old registration silently, and opting in again invites the new number', () => {
@@ -163,11 +194,19 @@ describe('opt-in scenarios (SPEC 4.3–4.8)', () => {
   })
 
   test('SPEC 4.6: STOP while the web opt-out text is queued cancels that text too', () => {
-    assert.deepEqual(transition('pending_optout', { type: 'inbound', keyword: 'stop' }, 'us'), { status: 'not_opted_in', send: null, cancelQueued: true })
+    assert.deepEqual(transition('pending_optout', { type: 'inbound', keyword: 'stop' }, 'us'), {
+      status: 'not_opted_in',
+      send: null,
+      cancelQueued: true,
+    })
   })
 
   test('SPEC 4.6: START from an opted-out number re-opts in with a confirmation', () => {
-    assert.deepEqual(transition('not_opted_in', { type: 'inbound', keyword: 'start' }, 'us'), { status: 'opted_in', send: 'confirmation', cancelQueued: false })
+    assert.deepEqual(transition('not_opted_in', { type: 'inbound', keyword: 'start' }, 'us'), {
+      status: 'opted_in',
+      send: 'confirmation',
+      cancelQueued: false,
+    })
   })
 
   test('SPEC 4.6: YES from a number that is not pending does not opt it in', () => {
@@ -200,14 +239,17 @@ describe('isActive and mayReceive (SPEC 4.2, SPEC 5)', () => {
 
   test('SPEC 5: the outbox worker sends each kind of SMS only in its status (help in any)', () => {
     const allowed = Object.fromEntries(
-      (['invitation', 'confirmation', 'optout', 'help', 'alert'] as const).map((kind) => [kind, SMS_STATUSES.filter((s) => mayReceive(s, kind))])
+      (['invitation', 'confirmation', 'optout', 'help', 'alert'] as const).map((kind) => [
+        kind,
+        SMS_STATUSES.filter((s) => mayReceive(s, kind)),
+      ]),
     )
     assert.deepEqual(allowed, {
       invitation: ['pending_optin'],
       confirmation: ['opted_in'],
       optout: ['pending_optout'],
       help: ['not_opted_in', 'pending_optin', 'opted_in', 'rejected', 'pending_optout'],
-      alert: ['opted_in']
+      alert: ['opted_in'],
     })
   })
 })
@@ -218,30 +260,39 @@ describe('opt-in properties', () => {
   const region = fc.constantFrom<Region>('us', 'intl')
 
   test('SPEC 4 property: transition never throws and always answers a known status', () => {
-    fc.assert(fc.property(status, event, region, (s, e, r) => {
-      assert.ok(SMS_STATUSES.includes(transition(s, e, r).status))
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(status, event, region, (s, e, r) => {
+        assert.ok(SMS_STATUSES.includes(transition(s, e, r).status))
+      }),
+      { numRuns: 10_000 },
+    )
   })
 
   test('SPEC 5 property: whenever a number stops being allowed alerts, its queued messages are withdrawn', () => {
-    fc.assert(fc.property(status, event, region, (s, e, r) => {
-      const next = transition(s, e, r)
-      if (mayReceive(s, 'alert') && !mayReceive(next.status, 'alert')) assert.equal(next.cancelQueued, true)
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(status, event, region, (s, e, r) => {
+        const next = transition(s, e, r)
+        if (mayReceive(s, 'alert') && !mayReceive(next.status, 'alert')) assert.equal(next.cancelQueued, true)
+      }),
+      { numRuns: 10_000 },
+    )
   })
 
   test('SPEC 4.6 property: after STOP from any status, no events short of a new opt-in (web, START, YES) let invitations, confirmations or alerts through', () => {
     const isConsent = (e: OptInEvent): boolean =>
       e.type === 'web_opt_in' || (e.type === 'inbound' && (e.keyword === 'start' || e.keyword === 'yes'))
     const nonConsent = fc.constantFrom(...EVENT_SAMPLES.filter((e) => !isConsent(e)))
-    fc.assert(fc.property(status, region, fc.array(nonConsent, { maxLength: 30 }), (start, r, events) => {
-      const steps = run(start, [{ type: 'inbound', keyword: 'stop' }, ...events], r)
-      for (const step of steps) {
-        for (const kind of ['alert', 'invitation', 'confirmation'] as const) {
-          assert.equal(mayReceive(step.status, kind), false, `${kind} allowed in ${step.status}`)
-          assert.notEqual(step.send, kind)
+    fc.assert(
+      fc.property(status, region, fc.array(nonConsent, { maxLength: 30 }), (start, r, events) => {
+        const steps = run(start, [{ type: 'inbound', keyword: 'stop' }, ...events], r)
+        for (const step of steps) {
+          for (const kind of ['alert', 'invitation', 'confirmation'] as const) {
+            assert.equal(mayReceive(step.status, kind), false, `${kind} allowed in ${step.status}`)
+            assert.notEqual(step.send, kind)
+          }
         }
-      }
-    }), { numRuns: 10_000 })
+      }),
+      { numRuns: 10_000 },
+    )
   })
 })

@@ -1,5 +1,5 @@
-import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import type { CountryCode } from 'libphonenumber-js'
 import { checkMobileNumber, digitsOf, e164FromMsisdn, maskPhone, numberForms, recordMatchesNumber } from '../../src/domain/phone.js'
@@ -88,16 +88,21 @@ describe('checkMobileNumber (SPEC 4.1 validation)', () => {
   test('SPEC 4.1 property: checkMobileNumber never throws, and every accepted number is E.164', () => {
     const phoneish = fc.string({ unit: fc.constantFrom(...'0123456789+-.() x'.split('')), maxLength: 22 })
     // Mostly country code + digits, so that a good share of the inputs are real valid numbers.
-    const nearlyValid = fc.tuple(
-      fc.constantFrom('+1', '+44 7', '+49 15', '+33 6', '00', '011 ', '(', ''),
-      fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 6, maxLength: 14 })
-    ).map(([prefix, digits]) => prefix + digits)
+    const nearlyValid = fc
+      .tuple(
+        fc.constantFrom('+1', '+44 7', '+49 15', '+33 6', '00', '011 ', '(', ''),
+        fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 6, maxLength: 14 }),
+      )
+      .map(([prefix, digits]) => prefix + digits)
     const anyText = fc.oneof(nearlyValid, phoneish, fc.string({ unit: 'binary', maxLength: 22 }))
     const country = fc.constantFrom<CountryCode>('US', 'GB', 'DE', 'FR', 'CA', 'AU', 'IN')
-    fc.assert(fc.property(anyText, country, (typed, defaultCountry) => {
-      const result = checkMobileNumber(typed, defaultCountry)
-      if (result.ok) assert.match(result.value, /^\+[1-9]\d{6,14}$/)
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(anyText, country, (typed, defaultCountry) => {
+        const result = checkMobileNumber(typed, defaultCountry)
+        if (result.ok) assert.match(result.value, /^\+[1-9]\d{6,14}$/)
+      }),
+      { numRuns: 10_000 },
+    )
   })
 })
 
@@ -185,8 +190,11 @@ describe('maskPhone (SPEC 7: phone numbers are masked in logs)', () => {
   })
 
   test('SPEC 7 property: a masked number never shows more than 4 of its digits', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'+0123456789 -'.split('')), maxLength: 20 }), (phone) => {
-      assert.ok(digitsOf(maskPhone(phone)).length <= 4)
-    }), { numRuns: 10_000 })
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'+0123456789 -'.split('')), maxLength: 20 }), (phone) => {
+        assert.ok(digitsOf(maskPhone(phone)).length <= 4)
+      }),
+      { numRuns: 10_000 },
+    )
   })
 })

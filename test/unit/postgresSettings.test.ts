@@ -9,7 +9,11 @@ describe('PostgreSQL settings and failures (SPEC 1, SPEC 8)', () => {
     assert.equal(readEnv({}).databasePoolSize, 10)
     assert.equal(readEnv({ DATABASE_POOL_SIZE: '25' }).databasePoolSize, 25)
     for (const bad of ['0', '-1', '2.5', 'ten', '1001']) {
-      assert.throws(() => readEnv({ DATABASE_POOL_SIZE: bad }), (error: unknown) => error instanceof EnvError && /DATABASE_POOL_SIZE/.test(error.message), bad)
+      assert.throws(
+        () => readEnv({ DATABASE_POOL_SIZE: bad }),
+        (error: unknown) => error instanceof EnvError && /DATABASE_POOL_SIZE/.test(error.message),
+        bad,
+      )
     }
   })
 
@@ -29,7 +33,11 @@ describe('PostgreSQL settings and failures (SPEC 1, SPEC 8)', () => {
       new Error('timeout exceeded when trying to connect'),
     ]
     for (const error of unavailable) assert.equal(isDatabaseUnavailable(error), true, error.message)
-    const errors = [Object.assign(new Error('duplicate key'), { code: '23505' }), Object.assign(new Error('syntax error'), { code: '42601' }), new Error('boom')]
+    const errors = [
+      Object.assign(new Error('duplicate key'), { code: '23505' }),
+      Object.assign(new Error('syntax error'), { code: '42601' }),
+      new Error('boom'),
+    ]
     for (const error of errors) assert.equal(isDatabaseUnavailable(error), false, error.message)
   })
 })

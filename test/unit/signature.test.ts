@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import { AlgorithmTypes } from '@vonage/auth'
 import { SMS } from '@vonage/sms'
 import { SIGNATURE_METHODS, type SignatureMethod } from '../../src/config/env.js'
@@ -23,7 +23,8 @@ const VECTORS: ReadonlyArray<{ method: SignatureMethod; signature: string }> = [
   { method: 'sha256hmac', signature: 'DDB8397C2B90AAC7F3882D306475C9A5058C92322EEF43C92B298B6E0FC0D330' },
   {
     method: 'sha512hmac',
-    signature: 'E0D3C650F8C9D1A5C174D10DDDBFB003E561F59B265616208B0487C5D819481CD3C311D59CF6165ECD1139622D5BA3A256C0D763AC4A9AD9144B5A426B94FE82',
+    signature:
+      'E0D3C650F8C9D1A5C174D10DDDBFB003E561F59B265616208B0487C5D819481CD3C311D59CF6165ECD1139622D5BA3A256C0D763AC4A9AD9144B5A426B94FE82',
   },
 ]
 const VECTOR_TIME = new Date(Number(VECTOR_PARAMS.timestamp) * 1000)

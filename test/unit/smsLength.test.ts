@@ -1,5 +1,5 @@
-import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
 import { smsSegments } from '../../src/domain/smsLength.js'
 
 describe('smsSegments (SPEC 5 SMS texts: length and encoding)', () => {
@@ -24,9 +24,9 @@ describe('smsSegments (SPEC 5 SMS texts: length and encoding)', () => {
   })
 
   test('SPEC 5: an escape pair is never split, so 152 plain characters and a € take two parts of a long text', () => {
-    const text = 'a'.repeat(152) + '€' + 'a'.repeat(10)
+    const text = `${'a'.repeat(152)}€${'a'.repeat(10)}`
     assert.deepEqual(smsSegments(text), { encoding: 'GSM-7', units: 164, segments: 2 })
-    assert.equal(smsSegments('a'.repeat(152) + '€' + 'a'.repeat(152)).segments, 3)
+    assert.equal(smsSegments(`${'a'.repeat(152)}€${'a'.repeat(152)}`).segments, 3)
   })
 
   test('SPEC 5: the default-alphabet accents (é, ñ, Ä, ß) and Greek capitals stay GSM-7', () => {
@@ -47,7 +47,7 @@ describe('smsSegments (SPEC 5 SMS texts: length and encoding)', () => {
   })
 
   test('SPEC 5: an emoji (surrogate pair) is never split between parts', () => {
-    assert.deepEqual(smsSegments('ж'.repeat(66) + '👋' + 'ж'.repeat(10)), { encoding: 'UCS-2', units: 78, segments: 2 })
-    assert.equal(smsSegments('ж'.repeat(66) + '👋' + 'ж'.repeat(66)).segments, 3)
+    assert.deepEqual(smsSegments(`${'ж'.repeat(66)}👋${'ж'.repeat(10)}`), { encoding: 'UCS-2', units: 78, segments: 2 })
+    assert.equal(smsSegments(`${'ж'.repeat(66)}👋${'ж'.repeat(66)}`).segments, 3)
   })
 })

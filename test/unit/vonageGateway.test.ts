@@ -1,8 +1,8 @@
-import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
+import { after, before, beforeEach, describe, test } from 'node:test'
 import { createLogger, silentLogger } from '../../src/logger.js'
 import type { OutgoingSms } from '../../src/sms/gateway.js'
 import { VonageGateway } from '../../src/sms/vonageGateway.js'
@@ -82,7 +82,12 @@ describe('SPEC 5 Vonage gateway: transient failures are retried', () => {
 })
 
 describe('SPEC 4.3 Vonage gateway: a number Vonage will never deliver to is refused', () => {
-  for (const [status, text] of [['3', 'Invalid to parameter'], ['6', 'Invalid Message'], ['7', 'Number barred'], ['29', 'Non White-listed Destination']] as const) {
+  for (const [status, text] of [
+    ['3', 'Invalid to parameter'],
+    ['6', 'Invalid Message'],
+    ['7', 'Number barred'],
+    ['29', 'Non White-listed Destination'],
+  ] as const) {
     test(`status ${status} (${text}) → outcome refused with the status in the error`, async () => {
       mock.failNext(1, { kind: 'reject', status, errorText: text })
       const result = await gateway().send(SMS)
@@ -94,7 +99,14 @@ describe('SPEC 4.3 Vonage gateway: a number Vonage will never deliver to is refu
 describe('SPEC 1 Vonage gateway: account problems hold the outbox and show at /healthz', () => {
   test('bad credentials → retry, health not ok naming VONAGE_API_KEY, one ALERT log line; a later accepted send clears it', async () => {
     const lines: string[] = []
-    const log = createLogger({ destination: new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done() } }) })
+    const log = createLogger({
+      destination: new Writable({
+        write: (chunk, _enc, done) => {
+          lines.push(String(chunk))
+          done()
+        },
+      }),
+    })
     const vonage = new VonageGateway({ apiKey: mock.apiKey, apiSecret: 'wrong', restHost: mock.url }, log, { timeoutMs: 300 })
     const first = await vonage.send(SMS)
     await vonage.send(SMS)
@@ -113,7 +125,10 @@ describe('SPEC 1 Vonage gateway: account problems hold the outbox and show at /h
     assert.equal(fixed.health().ok, true)
   })
 
-  for (const [status, words] of [['8', /barred/], ['9', /credit/]] as const) {
+  for (const [status, words] of [
+    ['8', /barred/],
+    ['9', /credit/],
+  ] as const) {
     test(`status ${status} → retry and health not ok (${words.source})`, async () => {
       mock.failNext(1, { kind: 'reject', status, errorText: 'account problem' })
       const vonage = gateway()

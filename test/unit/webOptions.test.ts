@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { describe, test } from 'node:test'
 import { parseConfFile } from '../../src/config/confFile.js'
-import { DEFAULT_WEB_OPTIONS, WEB_OPTION_KEYS, loadWebOptions } from '../../src/config/webOptions.js'
+import { DEFAULT_WEB_OPTIONS, loadWebOptions, WEB_OPTION_KEYS } from '../../src/config/webOptions.js'
 
 function load(text: string) {
   return loadWebOptions(parseConfFile(text, 'webpub.def'))
@@ -104,9 +104,10 @@ describe('webpub.def values (SPEC 2)', () => {
   test('decision: a misspelt SMS_ key gets a warning; other WebPAC options do not', () => {
     const { warnings } = load('OPACMSG=hello\nSMS_TIME_ZONE=Europe/Paris\n')
 
-    assert.deepEqual(warnings.map((w) => [w.line, w.message]), [
-      [2, 'SMS_TIME_ZONE is not a web option this portal uses; check the spelling'],
-    ])
+    assert.deepEqual(
+      warnings.map((w) => [w.line, w.message]),
+      [[2, 'SMS_TIME_ZONE is not a web option this portal uses; check the spelling']],
+    )
   })
 })
 
@@ -149,7 +150,17 @@ describe('webpub.def validation errors name file and line, and the default stays
     }
   }
 
-  for (const value of ['21:00-08:00', '08:00-08:00', '8-21', '08:00', '08:00-25:00', '08:60-21:00', '24:00-24:00', '08:00-21:00-22:00', '8am-9pm']) {
+  for (const value of [
+    '21:00-08:00',
+    '08:00-08:00',
+    '8-21',
+    '08:00',
+    '08:00-25:00',
+    '08:60-21:00',
+    '24:00-24:00',
+    '08:00-21:00-22:00',
+    '8am-9pm',
+  ]) {
     test(`SPEC 2: SMS_SEND_WINDOW=${JSON.stringify(value)} is not HH:MM-HH:MM with start before end → error`, () => {
       const { options, message } = errorFor(`SMS_SEND_WINDOW=${value}`)
       assert.match(message, /^SMS_SEND_WINDOW: must be HH:MM-HH:MM in 24-hour time with the start before the end/)
@@ -180,7 +191,10 @@ describe('webpub.def validation errors name file and line, and the default stays
   test('SPEC 2: several bad values give one error each, in line order, and parser errors are included', () => {
     const { errors } = load('SMS_TIMEZONE=Nowhere\nnot a line\nSMS_COUNTRY=ZZ\n')
 
-    assert.deepEqual(errors.map((e) => e.line), [1, 2, 3])
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [1, 2, 3],
+    )
   })
 })
 

@@ -6,8 +6,15 @@ import { migratePostgres } from './openPostgres.js'
 // What `webpac db copy` moves, parents before children. Sessions and login-throttle counts stay
 // behind: everyone logs in once more on the new database, and the counts start again.
 export const COPIED_TABLES = [
-  'patrons', 'sms_registrations', 'consent_events', 'outbox', 'inbound_messages', 'inbound_parts',
-  'delivery_receipts', 'staff_users', 'api_keys',
+  'patrons',
+  'sms_registrations',
+  'consent_events',
+  'outbox',
+  'inbound_messages',
+  'inbound_parts',
+  'delivery_receipts',
+  'staff_users',
+  'api_keys',
 ] as const
 /** Tables whose id PostgreSQL draws from an identity sequence, to be moved past the copied ids. */
 const IDENTITY_TABLES = ['patrons', 'consent_events', 'outbox', 'delivery_receipts', 'staff_users', 'api_keys'] as const

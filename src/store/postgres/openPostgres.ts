@@ -92,7 +92,9 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly Migrat
         try {
           await client.query(migration.sql)
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-            migration.version, migration.name, new Date().toISOString(),
+            migration.version,
+            migration.name,
+            new Date().toISOString(),
           ])
           await client.query('COMMIT')
         } catch (error) {
@@ -103,7 +105,9 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly Migrat
       }
       return newlyApplied
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((error: unknown) => { broken = error })
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((error: unknown) => {
+        broken = error
+      })
     }
   } catch (error) {
     broken = error

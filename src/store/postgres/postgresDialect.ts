@@ -1,9 +1,9 @@
 import {
-  PostgresDialect,
   type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  PostgresDialect,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -33,7 +33,10 @@ class ObservedConnection implements DatabaseConnection {
   writing = false
   inTransaction = false
 
-  constructor(readonly inner: DatabaseConnection, private readonly health: WriteHealth) {}
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly health: WriteHealth,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
@@ -54,7 +57,10 @@ class ObservedConnection implements DatabaseConnection {
 class ObservedDriver implements Driver {
   readonly #wrapped = new WeakMap<DatabaseConnection, ObservedConnection>()
 
-  constructor(private readonly inner: Driver, private readonly health: WriteHealth) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly health: WriteHealth,
+  ) {}
 
   init(): Promise<void> {
     return this.inner.init()

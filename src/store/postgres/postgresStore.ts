@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely'
 import type pg from 'pg'
-import { isUniqueViolation, WriteHealth, type WriteFailure } from '../errors.js'
+import { isUniqueViolation, type WriteFailure, WriteHealth } from '../errors.js'
 import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
 import type { Repositories, Store } from '../store.js'
@@ -51,7 +51,10 @@ class PostgresStore implements Store {
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction().setIsolationLevel('repeatable read').execute((trx) => work(this.repositories(trx)))
+        return await this.db
+          .transaction()
+          .setIsolationLevel('repeatable read')
+          .execute((trx) => work(this.repositories(trx)))
       } catch (error) {
         const again = isRetryable(error) ? attempt < MAX_ATTEMPTS : isUniqueViolation(error) && attempt < 2
         if (!again) throw error

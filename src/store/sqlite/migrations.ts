@@ -1,6 +1,10 @@
 // SQLite schema, one entry per version. Applied in order at start-up; never edit a released
 // entry, add a new one. A PostgreSQL backend keeps its own list with the same tables.
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {

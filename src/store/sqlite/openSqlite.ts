@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { SQLITE_MIGRATIONS, type Migration } from './migrations.js'
+import Database from 'better-sqlite3'
+import { type Migration, SQLITE_MIGRATIONS } from './migrations.js'
 
 export type SqliteDatabase = Database.Database
 
@@ -28,9 +28,7 @@ export function openSqlite(file: string): SqliteDatabase {
 function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  )
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   const newlyApplied: number[] = []
   for (const migration of migrations) {

@@ -1,15 +1,15 @@
+import type { Statement } from 'better-sqlite3'
 import {
   CompiledQuery,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
   type DatabaseConnection,
   type Dialect,
   type Driver,
   type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
   type TransactionSettings,
 } from 'kysely'
-import type { Statement } from 'better-sqlite3'
 import type { WriteHealth } from '../errors.js'
 import { registerDirectRunner } from '../preparedQuery.js'
 import { ConnectionLock } from './connectionLock.js'
@@ -33,8 +33,7 @@ export function sqliteDialect(db: SqliteDatabase, health: WriteHealth): Dialect 
   return {
     createAdapter: () => {
       const adapter = new SqliteAdapter()
-      registerDirectRunner(adapter, (query, fromTransaction) =>
-        fromTransaction || !lock.held ? connection.executeNow(query) : undefined)
+      registerDirectRunner(adapter, (query, fromTransaction) => (fromTransaction || !lock.held ? connection.executeNow(query) : undefined))
       return adapter
     },
     createDriver: () => new CachingSqliteDriver(db, connection, lock),
@@ -85,7 +84,10 @@ class CachingSqliteConnection implements DatabaseConnection {
   readonly #statements = new Map<string, Statement>()
   #transactionWrote = false
 
-  constructor(private readonly db: SqliteDatabase, private readonly health: WriteHealth) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly health: WriteHealth,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     return this.executeNow(query)

@@ -9,7 +9,9 @@ const TABLE = 'rate_limits'
 export type Unit = <T>(work: () => Promise<T>) => Promise<T>
 
 /** RateLimiterSQLite has it (its own timer calls it) but its type declarations leave it out. */
-interface Sweeper { clearExpired(nowMs: number): Promise<void> }
+interface Sweeper {
+  clearExpired(nowMs: number): Promise<void>
+}
 
 // RateLimiterSQLite runs its statements straight on the better-sqlite3 handle: the one
 // connection that Kysely and the group commit share. Called on its own, a statement could land
@@ -25,7 +27,10 @@ export class SqliteRateLimits implements RateLimits {
   readonly #limiters = new Map<string, RateLimiterSQLite>()
   readonly #sweeper: Sweeper
 
-  constructor(private readonly db: SqliteDatabase, private readonly unit: Unit) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly unit: Unit,
+  ) {
     // The sweep deletes across the whole table, whichever limiter runs it.
     this.#sweeper = this.#limiter({ name: 'sweep', points: 1, duration: 0 }) as unknown as Sweeper
   }

@@ -1,7 +1,7 @@
-import { ALERT_TYPES, type AlertRequest, type AlertType } from '../../services/alertService.js'
 import { isLang, LANGS } from '../../domain/language.js'
 import type { Result } from '../../domain/result.js'
 import { smsSegments } from '../../domain/smsLength.js'
+import { ALERT_TYPES, type AlertRequest } from '../../services/alertService.js'
 
 // Long texts are allowed (the answer says how many segments they cost), within reason: a
 // runaway template should not turn into a dozen texts on a patron's phone.

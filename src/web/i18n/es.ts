@@ -57,9 +57,12 @@ export const es: Strings = {
     how: 'Cómo',
     statusPrefix: 'Estado:',
     statusHelp: {
-      not_opted_in: 'Escriba su número de móvil y marque «Recibir alertas por SMS» para recibir avisos de la biblioteca por mensaje de texto.',
+      not_opted_in:
+        'Escriba su número de móvil y marque «Recibir alertas por SMS» para recibir avisos de la biblioteca por mensaje de texto.',
       pending_optin: 'Le enviamos una invitación por SMS. Responda SI para empezar a recibir las alertas.',
-      opted_in: 'Recibe avisos de la biblioteca por SMS. Para dejar de recibirlos, desmarque la casilla y envíe el formulario, o envíe PARAR por SMS.',
+      opted_in:
+        'Recibe avisos de la biblioteca por SMS. ' +
+        'Para dejar de recibirlos, desmarque la casilla y envíe el formulario, o envíe PARAR por SMS.',
       rejected: 'Sus alertas por SMS no se activaron. Para intentarlo de nuevo, marque la casilla y envíe el formulario.',
       pending_optout: 'Estamos dando de baja sus alertas. Recibirá un último mensaje para confirmarlo.',
     },

@@ -1,6 +1,6 @@
+import type { Request, Response } from 'express'
 import i18next, { type i18n } from 'i18next'
 import { LanguageDetector } from 'i18next-http-middleware'
-import type { Request, Response } from 'express'
 import { DEFAULT_LANG, isLang, LANGS, type Lang } from '../../domain/language.js'
 import { en } from './en.js'
 import { es } from './es.js'
@@ -18,7 +18,9 @@ const patronSession = {
   name: 'patronSession',
   lookup(req: Request): string | undefined {
     const session = req.session as Request['session'] | undefined
-    return session && session.staffUser === undefined && typeof session.patronId === 'number' ? session.patronLang ?? undefined : undefined
+    return session && session.staffUser === undefined && typeof session.patronId === 'number'
+      ? (session.patronLang ?? undefined)
+      : undefined
   },
 }
 
@@ -55,15 +57,19 @@ const translators = new Map<Lang, Translate>(
   LANGS.map((lang) => {
     const t = instance.getFixedT(lang)
     const kept = new Map<string, string>()
-    return [lang, (key: string, values?: Record<string, string>) => {
-      const id = values === undefined ? key : `${key}\u0000${Object.entries(values).join('\u0000')}`
-      let text = kept.get(id)
-      if (text === undefined) {
-        if (kept.size >= MAX_KEPT) kept.clear()
-        kept.set(id, (text = t(key, values ?? {}) as string))
-      }
-      return text
-    }]
+    return [
+      lang,
+      (key: string, values?: Record<string, string>) => {
+        const id = values === undefined ? key : `${key}\u0000${Object.entries(values).join('\u0000')}`
+        let text = kept.get(id)
+        if (text === undefined) {
+          if (kept.size >= MAX_KEPT) kept.clear()
+          text = t(key, values ?? {}) as string
+          kept.set(id, text)
+        }
+        return text
+      },
+    ]
   }),
 )
 

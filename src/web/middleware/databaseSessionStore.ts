@@ -1,5 +1,5 @@
-import session from 'express-session'
 import type { Request } from 'express'
+import session from 'express-session'
 import type { SessionRepository, SessionRow } from '../../store/sessionRepository.js'
 
 /** A session ends an hour after login at the latest, however busy. */
@@ -31,19 +31,25 @@ type LiveSession = session.Session & Partial<session.SessionData> & { [LOADED]?:
  * request's path.
  */
 export class DatabaseSessionStore extends session.Store {
-  constructor(private readonly sessions: SessionRepository, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly now: () => number = Date.now,
+  ) {
     super()
   }
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
     const nowMs = this.now()
-    this.sessions.get(sid, nowMs).then(async (row) => {
-      if (!row) return null
-      await this.moveIdleEnd(sid, row, nowMs)
-      const stored = JSON.parse(row.data) as StoredSession
-      stored[LOADED] = row
-      return stored
-    }).then((stored) => callback(null, stored), callback)
+    this.sessions
+      .get(sid, nowMs)
+      .then(async (row) => {
+        if (!row) return null
+        await this.moveIdleEnd(sid, row, nowMs)
+        const stored = JSON.parse(row.data) as StoredSession
+        stored[LOADED] = row
+        return stored
+      })
+      .then((stored) => callback(null, stored), callback)
   }
 
   override createSession(req: Request, stored: session.SessionData): session.Session & session.SessionData {
@@ -69,7 +75,10 @@ export class DatabaseSessionStore extends session.Store {
     }
     // express-session sends no Secure cookie over plain HTTP, but would still store the session:
     // a row that no browser can name is not written.
-    if (live.cookie.secure === true && live.req?.secure !== true) return callback()
+    if (live.cookie.secure === true && live.req?.secure !== true) {
+      callback()
+      return
+    }
     const created = { data: json, created_ms: nowMs, expires_ms: this.endOf(nowMs, nowMs) }
     this.sessions.insert(sid, json, created.created_ms, created.expires_ms).then(() => {
       markLoaded(live, created)

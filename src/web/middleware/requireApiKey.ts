@@ -9,6 +9,8 @@ export function requireApiKey(apiKeys: ApiKeyService): RequestHandler {
     const key = BEARER.exec(req.get('authorization') ?? '')?.[1]
     if (key && (await apiKeys.authenticate(key))) return next()
     res.set('WWW-Authenticate', 'Bearer realm="webpac"')
-    res.status(401).json({ error: 'A valid API key is required: send "Authorization: Bearer KEY" with a key made by "webpac apikey create".' })
+    res
+      .status(401)
+      .json({ error: 'A valid API key is required: send "Authorization: Bearer KEY" with a key made by "webpac apikey create".' })
   }
 }

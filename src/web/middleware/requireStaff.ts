@@ -10,7 +10,9 @@ export function currentStaff(req: Request): string | null {
 }
 
 export function startStaffSession(req: Request, username: string): Promise<void> {
-  return startSession(req, (session) => { session.staffUser = username })
+  return startSession(req, (session) => {
+    session.staffUser = username
+  })
 }
 
 /**

@@ -3,7 +3,11 @@ import type { Services } from '../../services/index.js'
 import { paths } from '../paths.js'
 
 /** A link in the header's navigation; `current` marks the page being shown (aria-current). */
-export interface NavLink { href: string; text: string; current?: boolean }
+export interface NavLink {
+  href: string
+  text: string
+  current?: boolean
+}
 
 // What every page's layout needs (views/partials/header.ejs). It runs before body parsing, so
 // even a 413 or an early error page shows the library's name. Routers that know who is logged

@@ -1,5 +1,5 @@
-import helmet from 'helmet'
 import type { RequestHandler } from 'express'
+import helmet from 'helmet'
 
 // No inline script or style anywhere, so the policy needs no nonce and every response gets the
 // same headers: helmet runs once here, and each request only copies the result (helmet's own
@@ -15,7 +15,9 @@ export function setUpWebSecurity(production: boolean): RequestHandler {
 function helmetHeaders(production: boolean): [string, string][] {
   const headers: [string, string][] = []
   const response = {
-    setHeader: (name: string, value: string) => { headers.push([name, value]) },
+    setHeader: (name: string, value: string) => {
+      headers.push([name, value])
+    },
     removeHeader: () => {},
   }
   helmetFor(production)({} as never, response as never, () => {})

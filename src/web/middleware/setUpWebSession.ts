@@ -1,5 +1,5 @@
-import session from 'express-session'
 import type { Request, RequestHandler, Response } from 'express'
+import session from 'express-session'
 import type { SessionRepository } from '../../store/sessionRepository.js'
 import { DatabaseSessionStore, hasUnsavedChanges } from './databaseSessionStore.js'
 
@@ -39,11 +39,12 @@ export function setUpWebSession(options: {
     // An existing session's cookie is then never sent again.
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.production },
   })
-  return (req, res, next) => sessions(req, res, (error?: unknown) => {
-    if (error) return next(error)
-    saveBeforeRedirect(req, res)
-    next()
-  })
+  return (req, res, next) =>
+    sessions(req, res, (error?: unknown) => {
+      if (error) return next(error)
+      saveBeforeRedirect(req, res)
+      next()
+    })
 }
 
 /**

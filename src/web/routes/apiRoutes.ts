@@ -1,4 +1,4 @@
-import { Router, type ErrorRequestHandler } from 'express'
+import { type ErrorRequestHandler, Router } from 'express'
 import type { Logger } from '../../logger.js'
 import type { Services } from '../../services/index.js'
 import { parseAlertRequest } from '../api/alertRequest.js'
@@ -35,7 +35,10 @@ export function apiRoutes({ alerts, apiKeys }: Pick<Services, 'alerts' | 'apiKey
         res.status(202).location(alertPath(result.alert.id)).json(result.alert)
         return
       case 'duplicate':
-        res.status(200).location(alertPath(result.alert.id)).json({ ...result.alert, duplicate: true })
+        res
+          .status(200)
+          .location(alertPath(result.alert.id))
+          .json({ ...result.alert, duplicate: true })
         return
       case 'unknown_patron':
         res.status(404).json({ error: `No patron has barcode ${parsed.value.barcode}.` })

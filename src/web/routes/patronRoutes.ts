@@ -1,9 +1,9 @@
-import { Router, type NextFunction, type Request, type Response } from 'express'
+import { type NextFunction, type Request, type Response, Router } from 'express'
 import { localized } from '../../config/configSnapshot.js'
 import type { Services } from '../../services/index.js'
+import type { ModpinfoForm, WebOrigin } from '../../services/optInForm.js'
 import { forbidden } from '../forbidden.js'
 import { bodyField, emptyFieldErrors, idParam } from '../forms.js'
-import type { ModpinfoForm, WebOrigin } from '../../services/optInForm.js'
 import { currentPatron, startPatronSession } from '../middleware/patronSession.js'
 import { endSession, takeFlash } from '../middleware/sessionLifecycle.js'
 import type { Pages } from '../pages.js'
@@ -35,10 +35,19 @@ function webSource(req: Request, res: Response): WebOrigin {
 // SPEC 3: a patron page for another patron's id answers 403; without a login, the login page.
 function ownPatronOnly(req: Request, res: Response, next: NextFunction): void {
   const id = idParam(req.params.id)
-  if (id === null) return next('route')
+  if (id === null) {
+    next('route')
+    return
+  }
   const patronId = currentPatron(req)
-  if (patronId === null) return res.redirect(303, paths.patron.login)
-  if (id !== patronId) return forbidden(req, res, 'notYourAccount')
+  if (patronId === null) {
+    res.redirect(303, paths.patron.login)
+    return
+  }
+  if (id !== patronId) {
+    forbidden(req, res, 'notYourAccount')
+    return
+  }
   res.locals.patronId = patronId
   next()
 }
@@ -83,7 +92,9 @@ export function patronRoutes(
 
     const result = await patronAuth.login(code, pin, req.ip ?? 'unknown')
     if (result.kind === 'throttled') {
-      return res.status(429).render('pages/login', loginPage(page, { code, errors: [{ field: 'code', message: page.t('login.throttled') }] }))
+      return res
+        .status(429)
+        .render('pages/login', loginPage(page, { code, errors: [{ field: 'code', message: page.t('login.throttled') }] }))
     }
     if (result.kind === 'wrong') {
       return res.status(401).render('pages/login', loginPage(page, { code, errors: [{ field: 'code', message: page.t('login.wrong') }] }))

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express'
+import { type Request, type RequestHandler, Router } from 'express'
 import { firstShortCode } from '../../config/configSnapshot.js'
 import { checkMobileNumber } from '../../domain/phone.js'
 import type { Services } from '../../services/index.js'
@@ -48,7 +48,9 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
       res.status(400).json({ error: 'to must be a phone number in E.164 form, such as +12015550123' })
       return
     }
-    res.json(simulator.conversation(phone).map(({ direction, from, to, text, messageId, at }) => ({ direction, from, to, text, messageId, at })))
+    res.json(
+      simulator.conversation(phone).map(({ direction, from, to, text, messageId, at }) => ({ direction, from, to, text, messageId, at })),
+    )
   })
 
   router.get(paths.simulator.home, (req, res) => {
@@ -65,7 +67,9 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     const selected = check.ok ? check.value : e164Param(typed)
     if (!selected) {
       const errors = [{ field: 'open-number', message: 'Enter a phone number with 7 to 15 digits, such as +1 201 555 0123.' }]
-      res.status(422).render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null, openValue: typed, errors }))
+      res
+        .status(422)
+        .render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null, openValue: typed, errors }))
       return
     }
     res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected, webhookStatus }))
@@ -76,19 +80,31 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     const from = e164Param(bodyField(req.body, 'to'))
     const text = bodyField(req.body, 'text').trim()
     if (!from) {
-      res.status(400).render('pages/error', errorPage(res.locals.page, 'No phone selected', 'Open a simulated phone before sending a reply.'))
+      res
+        .status(400)
+        .render('pages/error', errorPage(res.locals.page, 'No phone selected', 'Open a simulated phone before sending a reply.'))
       return
     }
     if (text === '' || text.length > MAX_REPLY_LENGTH) {
       const message = text === '' ? 'Type a text message to send.' : `A text message can be at most ${MAX_REPLY_LENGTH} characters long.`
-      res.status(422).render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: from, replyValue: text, errors: [{ field: 'reply-text', message }] }))
+      res.status(422).render(
+        'pages/simulator',
+        simulatorPage(conversations(simulator), current, {
+          selected: from,
+          replyValue: text,
+          errors: [{ field: 'reply-text', message }],
+        }),
+      )
       return
     }
     const reply = { from, to: firstShortCode(current), text }
     const messageId = newSimulatedMessageId()
     // On the phone first: the library's answer must not appear above the text it answers.
     simulator.recordInbound({ ...reply, messageId })
-    const result = await postInboundWebhook(ownBaseUrl(req), vonageInboundFields(reply, messageId, clock())).catch(() => ({ ok: false, status: 0 }))
+    const result = await postInboundWebhook(ownBaseUrl(req), vonageInboundFields(reply, messageId, clock())).catch(() => ({
+      ok: false,
+      status: 0,
+    }))
     res.redirect(303, simulatorPhonePath(from, result.ok ? undefined : result.status))
   })
 

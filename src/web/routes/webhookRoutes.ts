@@ -1,8 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express'
+import { type Request, type RequestHandler, type Response, Router } from 'express'
 import type { Services } from '../../services/index.js'
-import { paths } from '../paths.js'
 import { checkSignature, type SignatureSettings } from '../../sms/signature.js'
-import { parseConcat, parseInbound, parseReceipt, webhookParams, type WebhookParams } from '../../sms/webhooks.js'
+import { parseConcat, parseInbound, parseReceipt, type WebhookParams, webhookParams } from '../../sms/webhooks.js'
+import { paths } from '../paths.js'
 
 // SPEC 5: Vonage's SMS API webhooks. A 200 means "stored": anything that fails to store
 // answers 5xx (through the error handler) so that Vonage tries again.
@@ -14,7 +14,8 @@ export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, e
   const signing: SignatureSettings | null = env.vonage && secret ? { secret, method: env.vonage.signatureMethod } : null
 
   // With a signature secret, an unsigned or badly signed request changes nothing.
-  const signed = (handle: (params: WebhookParams, res: Response) => Promise<void>): RequestHandler =>
+  const signed =
+    (handle: (params: WebhookParams, res: Response) => Promise<void>): RequestHandler =>
     async (req: Request, res: Response) => {
       const params = webhookParams(req.query, req.body)
       if (signing) {

@@ -17,12 +17,23 @@ export interface HistoryRow {
 
 // Reasons told in a sentence of their own (history.<reason> in the strings); others say the change.
 const TOLD = new Set([
-  'opt_out_sent', 'sms_yes', 'sms_start', 'sms_no', 'sms_stop', 'number_changed', 'mobile_removed', 'staff_opt_out',
-  'invitation_expired', 'invitation_undeliverable', 'confirmation_undeliverable', 'carrier_opt_out', 'demo_seed',
+  'opt_out_sent',
+  'sms_yes',
+  'sms_start',
+  'sms_no',
+  'sms_stop',
+  'number_changed',
+  'mobile_removed',
+  'staff_opt_out',
+  'invitation_expired',
+  'invitation_undeliverable',
+  'confirmation_undeliverable',
+  'carrier_opt_out',
+  'demo_seed',
 ])
 
 // The patron reads their own consent record: what happened, in plain words, not reason codes.
-function describe(event: ConsentEvent, messages: Messages, t: Translate): string {
+function sentence(event: ConsentEvent, messages: Messages, t: Translate): string {
   const number = event.e164 ? formatPhone(event.e164) : t('history.yourNumber')
   switch (event.reason) {
     case 'web_opt_in':
@@ -39,17 +50,28 @@ function describe(event: ConsentEvent, messages: Messages, t: Translate): string
 }
 
 /** `messages` in the page's language, so the statuses read as elsewhere on the page. */
-export function historyRows(events: readonly ConsentEvent[], messages: Messages, timeZone: string, { t, locale }: PageLanguage): HistoryRow[] {
+export function historyRows(
+  events: readonly ConsentEvent[],
+  messages: Messages,
+  timeZone: string,
+  { t, locale }: PageLanguage,
+): HistoryRow[] {
   return events.map((event) => ({
     at: event.at,
     ...formatDateAndTime(event.at, timeZone, locale),
-    what: describe(event, messages, t),
+    what: sentence(event, messages, t),
     statusText: statusView(messages, event.to_status).text,
     how: t(`history.how.${event.channel}`),
   }))
 }
 
-interface CachedRows { config: ConfigSnapshot; lang: string; newestId: number | undefined; count: number; rows: HistoryRow[] }
+interface CachedRows {
+  config: ConfigSnapshot
+  lang: string
+  newestId: number | undefined
+  count: number
+  rows: HistoryRow[]
+}
 const cachedRows = new Map<number, CachedRows>()
 const MAX_CACHED_PATRONS = 10_000
 
@@ -60,7 +82,10 @@ const MAX_CACHED_PATRONS = 10_000
  * Read only.
  */
 export function patronHistoryRows(
-  patronId: number, events: readonly ConsentEvent[], config: ConfigSnapshot, page: PageLanguage,
+  patronId: number,
+  events: readonly ConsentEvent[],
+  config: ConfigSnapshot,
+  page: PageLanguage,
 ): readonly HistoryRow[] {
   const newestId = events[0]?.id
   const cached = cachedRows.get(patronId)

@@ -23,9 +23,12 @@ function formatter(timeZone: string, part: 'date' | 'time', locale: string): Int
   const key = `${part} ${timeZone} ${locale}`
   let format = dateFormats.get(key)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, part === 'date'
-      ? { timeZone, year: 'numeric', month: 'short', day: 'numeric' }
-      : { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+    format = new Intl.DateTimeFormat(
+      locale,
+      part === 'date'
+        ? { timeZone, year: 'numeric', month: 'short', day: 'numeric' }
+        : { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+    )
     dateFormats.set(key, format)
   }
   return format

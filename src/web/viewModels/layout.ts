@@ -2,7 +2,12 @@ import type { Lang } from '../../domain/language.js'
 import { LANG_PARAM, type PageLanguage } from '../i18n/index.js'
 
 /** A link of the language switch: each language named in itself, the current one marked. */
-interface LanguageLink { href: string; text: string; lang: Lang; current: boolean }
+interface LanguageLink {
+  href: string
+  text: string
+  lang: Lang
+  current: boolean
+}
 
 /** The words of the page frame (head, header, footer) in the page's language. */
 export interface Chrome {
@@ -40,7 +45,10 @@ const wordsByLang = new Map<Lang, Words>()
 // The frame's words depend only on the language: made once per language, not per request.
 function words({ lang, t }: PageLanguage): Words {
   let found = wordsByLang.get(lang)
-  if (!found) wordsByLang.set(lang, (found = frameWords(lang, t)))
+  if (!found) {
+    found = frameWords(lang, t)
+    wordsByLang.set(lang, found)
+  }
   return found
 }
 
@@ -62,11 +70,14 @@ function frameWords(lang: Lang, t: PageLanguage['t']): Words {
 export function chrome(page: PageLanguage, originalUrl: string | null): Chrome {
   return {
     ...words(page),
-    languages: originalUrl === null ? null : (Object.keys(NAMES) as Lang[]).map((code) => ({
-      href: withLanguage(originalUrl, code),
-      text: NAMES[code],
-      lang: code,
-      current: code === page.lang,
-    })),
+    languages:
+      originalUrl === null
+        ? null
+        : (Object.keys(NAMES) as Lang[]).map((code) => ({
+            href: withLanguage(originalUrl, code),
+            text: NAMES[code],
+            lang: code,
+            current: code === page.lang,
+          })),
   }
 }

@@ -7,15 +7,35 @@ import { termsText } from '../../services/smsTexts.js'
 import { fieldErrorMap } from '../forms.js'
 import type { PageLanguage } from '../i18n/index.js'
 import { modpinfoPath, patronTopPath } from '../paths.js'
-import { patronHistoryRows, type HistoryRow } from './consentHistory.js'
+import { type HistoryRow, patronHistoryRows } from './consentHistory.js'
 import { formatPhone } from './format.js'
-import { statusView, type StatusView } from './smsStatus.js'
+import { type StatusView, statusView } from './smsStatus.js'
 
-interface FormValues { email: string; tele1: string; mobile: string; optin: boolean }
+interface FormValues {
+  email: string
+  tele1: string
+  mobile: string
+  optin: boolean
+}
 
 type ModpinfoText = Record<
-  | 'heading' | 'updated' | 'statusHeading' | 'contactHeading' | 'email' | 'tele1' | 'smsLegend' | 'mobile' | 'optin' | 'submit'
-  | 'historyHeading' | 'historyEmpty' | 'historyCaption' | 'when' | 'what' | 'how' | 'statusPrefix',
+  | 'heading'
+  | 'updated'
+  | 'statusHeading'
+  | 'contactHeading'
+  | 'email'
+  | 'tele1'
+  | 'smsLegend'
+  | 'mobile'
+  | 'optin'
+  | 'submit'
+  | 'historyHeading'
+  | 'historyEmpty'
+  | 'historyCaption'
+  | 'when'
+  | 'what'
+  | 'how'
+  | 'statusPrefix',
   string
 >
 
@@ -47,15 +67,32 @@ export interface ModpinfoPage {
 }
 
 const TEXT_KEYS: readonly (keyof ModpinfoText)[] = [
-  'updated', 'statusHeading', 'contactHeading', 'email', 'tele1', 'smsLegend', 'mobile', 'optin', 'submit',
-  'historyHeading', 'historyEmpty', 'historyCaption', 'when', 'what', 'how', 'statusPrefix',
+  'updated',
+  'statusHeading',
+  'contactHeading',
+  'email',
+  'tele1',
+  'smsLegend',
+  'mobile',
+  'optin',
+  'submit',
+  'historyHeading',
+  'historyEmpty',
+  'historyCaption',
+  'when',
+  'what',
+  'how',
+  'statusPrefix',
 ]
 const regionNames = new Map<string, Intl.DisplayNames>()
 
 // The country in the page's language: "United States" or "Estados Unidos".
 function mobileHint(country: string, { t, lang }: PageLanguage): string {
   let names = regionNames.get(lang)
-  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region' })))
+  if (!names) {
+    names = new Intl.DisplayNames([lang], { type: 'region' })
+    regionNames.set(lang, names)
+  }
   return t('modpinfo.mobileHint', { country: names.of(country) ?? country })
 }
 

@@ -1,10 +1,10 @@
 import type { ConfigSnapshot } from '../../config/configSnapshot.js'
-import type { PageLanguage } from '../i18n/index.js'
 import type { PatronSms } from '../../services/patronSmsView.js'
-import { fieldErrorMap, type FieldError } from '../forms.js'
+import { type FieldError, fieldErrorMap } from '../forms.js'
+import type { PageLanguage } from '../i18n/index.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { modpinfoPath, paths, patronTopPath } from '../paths.js'
-import { statusView, type StatusView } from './smsStatus.js'
+import { type StatusView, statusView } from './smsStatus.js'
 
 interface LoginPage {
   title: string

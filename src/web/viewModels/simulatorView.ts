@@ -1,10 +1,17 @@
-import { firstShortCode, type ConfigSnapshot } from '../../config/configSnapshot.js'
+import { type ConfigSnapshot, firstShortCode } from '../../config/configSnapshot.js'
 import type { SimulatedMessage } from '../../sms/simulatorGateway.js'
-import { fieldErrorMap, type FieldError } from '../forms.js'
+import { type FieldError, fieldErrorMap } from '../forms.js'
 import { paths, simulatorMessagesPath, simulatorPhonePath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
 
-interface PhoneSummary { e164: string; display: string; href: string; count: number; last: string; current: boolean }
+interface PhoneSummary {
+  e164: string
+  display: string
+  href: string
+  count: number
+  last: string
+  current: boolean
+}
 
 interface MessageView {
   direction: SimulatedMessage['direction']
@@ -76,16 +83,21 @@ export function simulatorPage(
     errors,
     fieldErrors: fieldErrorMap(errors),
     timeZone,
-    phone: selected === null ? null : {
-      e164: selected,
-      display,
-      shortCode: firstShortCode(config),
-      messages: conversations.conversation(selected).map((message) => messageView(message, timeZone)),
-      messagesUrl: simulatorMessagesPath(selected),
-      refreshHref: simulatorPhonePath(selected),
-      replyValue: options.replyValue ?? '',
-      webhookFailed: options.webhookStatus ? `The portal's inbound webhook answered ${options.webhookStatus}: the reply was not processed.` : null,
-    },
+    phone:
+      selected === null
+        ? null
+        : {
+            e164: selected,
+            display,
+            shortCode: firstShortCode(config),
+            messages: conversations.conversation(selected).map((message) => messageView(message, timeZone)),
+            messagesUrl: simulatorMessagesPath(selected),
+            refreshHref: simulatorPhonePath(selected),
+            replyValue: options.replyValue ?? '',
+            webhookFailed: options.webhookStatus
+              ? `The portal's inbound webhook answered ${options.webhookStatus}: the reply was not processed.`
+              : null,
+          },
   }
 }
 

@@ -1,4 +1,4 @@
-import { statusText, type Messages } from '../../config/messages.js'
+import { type Messages, statusText } from '../../config/messages.js'
 import { isActive, type SmsStatus } from '../../domain/optIn.js'
 
 export interface StatusView {

@@ -21,9 +21,10 @@ interface StaffConfirmPage {
 export function deletePatronConfirm(patron: Patron, status: SmsStatus, messages: Messages): StaffConfirmPage {
   return {
     title: `Delete patron ${patron.barcode}?`,
-    warning: `The record of ${patron.name} (${patron.barcode}) will be deleted. `
-      + 'The patron is opted out of SMS without any text being sent, queued messages are cancelled, and they can no longer log in. '
-      + 'The consent history is kept.',
+    warning:
+      `The record of ${patron.name} (${patron.barcode}) will be deleted. ` +
+      'The patron is opted out of SMS without any text being sent, queued messages are cancelled, and they can no longer log in. ' +
+      'The consent history is kept.',
     details: [`SMS status now: ${statusView(messages, status).text}`],
     action: staffDeletePatronPath(patron.id),
     cancelHref: staffRecordPath(patron.id),
@@ -35,8 +36,9 @@ export function deletePatronConfirm(patron: Patron, status: SmsStatus, messages:
 export function deleteMobileConfirm(patron: Patron): StaffConfirmPage {
   return {
     title: `Delete the MOBILE PH field of ${patron.barcode}?`,
-    warning: `The mobile number ${patron.mobile} will be removed from the record of ${patron.name}. `
-      + 'If the patron is signed up for SMS alerts, they are opted out without any text being sent.',
+    warning:
+      `The mobile number ${patron.mobile} will be removed from the record of ${patron.name}. ` +
+      'If the patron is signed up for SMS alerts, they are opted out without any text being sent.',
     details: [],
     action: staffDeleteMobilePath(patron.id),
     cancelHref: staffRecordPath(patron.id),
@@ -54,8 +56,9 @@ interface NumberHolders {
 export function optOutConfirm(lookup: NumberHolders, messages: Messages): StaffConfirmPage {
   return {
     title: `Opt out ${formatPhone(lookup.e164)}?`,
-    warning: 'Every registration that holds this number is opted out of SMS alerts. '
-      + 'An opted-in patron gets the one opt-out confirmation text; a pending invitation is withdrawn without a text.',
+    warning:
+      'Every registration that holds this number is opted out of SMS alerts. ' +
+      'An opted-in patron gets the one opt-out confirmation text; a pending invitation is withdrawn without a text.',
     details: lookup.holders.map((holder) => `${holder.name} (${holder.barcode}): ${statusView(messages, holder.status).text}`),
     action: paths.staff.optOut,
     cancelHref: paths.staff.optOut,

@@ -1,4 +1,4 @@
-import { fieldErrorMap, type FieldError } from '../forms.js'
+import { type FieldError, fieldErrorMap } from '../forms.js'
 import type { NavLink } from '../middleware/setUpSiteLocals.js'
 import { paths } from '../paths.js'
 

@@ -4,7 +4,7 @@ import type { StaffPatronRecord } from '../../services/staffConsoleService.js'
 import type { ConsentEvent, OutboxMessage, Patron } from '../../store/schema.js'
 import { paths, staffDeleteMobilePath, staffDeletePatronPath, staffRecordPath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
-import { statusView, type StatusView } from './smsStatus.js'
+import { type StatusView, statusView } from './smsStatus.js'
 
 interface StaffHistoryRow {
   at: string
@@ -50,10 +50,14 @@ const CHANNELS: Record<ConsentEvent['channel'], string> = { web: 'Web', sms: 'SM
 // Staff read the evidence itself: who or what made the change, from where, under which terms.
 function who(event: ConsentEvent): string {
   switch (event.channel) {
-    case 'staff': return event.actor ?? 'unknown staff user'
-    case 'web': return ['patron', event.ip ? `IP ${event.ip}` : null, event.user_agent].filter(Boolean).join(', ')
-    case 'sms': return `the phone, message ${event.inbound_message_id ?? 'unknown'}`
-    case 'system': return event.actor ?? (event.inbound_message_id ? `delivery receipt ${event.inbound_message_id}` : 'the portal')
+    case 'staff':
+      return event.actor ?? 'unknown staff user'
+    case 'web':
+      return ['patron', event.ip ? `IP ${event.ip}` : null, event.user_agent].filter(Boolean).join(', ')
+    case 'sms':
+      return `the phone, message ${event.inbound_message_id ?? 'unknown'}`
+    case 'system':
+      return event.actor ?? (event.inbound_message_id ? `delivery receipt ${event.inbound_message_id}` : 'the portal')
   }
 }
 

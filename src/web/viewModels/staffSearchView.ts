@@ -2,7 +2,7 @@ import type { Messages } from '../../config/messages.js'
 import type { SearchPage } from '../../services/patronSearchService.js'
 import { paths, staffHistoryPath, staffRecordPath, staffSearchPath } from '../paths.js'
 import { formatPhone } from './format.js'
-import { statusView, type StatusView } from './smsStatus.js'
+import { type StatusView, statusView } from './smsStatus.js'
 
 interface SearchResultRow {
   href: string
@@ -44,9 +44,11 @@ export function searchView(result: SearchPage | null, messages: Messages, notice
   }
   const first = (result.page - 1) * result.pageSize + 1
   const last = Math.min(result.total, result.page * result.pageSize)
-  const summary = result.total === 0
-    ? `No patrons match "${result.query}".`
-    : `Patrons ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} of ${result.total.toLocaleString('en-US')} matching "${result.query}".`
+  const summary =
+    result.total === 0
+      ? `No patrons match "${result.query}".`
+      : `Patrons ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} ` +
+        `of ${result.total.toLocaleString('en-US')} matching "${result.query}".`
   return {
     title: `Patron search: ${result.query}`,
     action: paths.staff.home,

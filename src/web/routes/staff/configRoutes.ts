@@ -1,6 +1,6 @@
-import express, { Router, type RequestHandler } from 'express'
+import express, { type RequestHandler, Router } from 'express'
+import { type ConfFileName, isConfFileName } from '../../../services/configEditorService.js'
 import type { Services } from '../../../services/index.js'
-import { isConfFileName, type ConfFileName } from '../../../services/configEditorService.js'
 import { bodyField } from '../../forms.js'
 import { requireStaff } from '../../middleware/requireStaff.js'
 import { takeFlash } from '../../middleware/sessionLifecycle.js'
@@ -54,16 +54,23 @@ export function staffConfigRoutes({ staff, config, log }: Pick<Services, 'staff'
         req.session.flash = `${name} was saved and is in force now.${result.warnings.length > 0 ? ' It has warnings: see below.' : ''}`
         return res.redirect(303, paths.staff.config)
       case 'invalid':
-        return res.status(422).render('staff/configEdit', configEditorPage(configEditor.file(name), {
-          text,
-          errors: result.errors,
-          problem: `Not saved: ${name} on the server is unchanged. Correct the lines below and save again.`,
-        }))
+        return res.status(422).render(
+          'staff/configEdit',
+          configEditorPage(configEditor.file(name), {
+            text,
+            errors: result.errors,
+            problem: `Not saved: ${name} on the server is unchanged. Correct the lines below and save again.`,
+          }),
+        )
       case 'conflict':
-        return res.status(409).render('staff/configEdit', configEditorPage(configEditor.file(name), {
-          problem: `Not saved: ${name} was changed by someone else while you were editing. `
-            + 'This is the file as it is now; make your change again.',
-        }))
+        return res.status(409).render(
+          'staff/configEdit',
+          configEditorPage(configEditor.file(name), {
+            problem:
+              `Not saved: ${name} was changed by someone else while you were editing. ` +
+              'This is the file as it is now; make your change again.',
+          }),
+        )
     }
   })
 

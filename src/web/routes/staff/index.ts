@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express'
+import { type RequestHandler, Router } from 'express'
 import type { Services } from '../../../services/index.js'
 import { currentStaff, requireStaff } from '../../middleware/requireStaff.js'
 import { paths } from '../../paths.js'

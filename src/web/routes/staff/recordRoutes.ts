@@ -1,10 +1,15 @@
-import { Router, type RequestHandler } from 'express'
-import type { Services } from '../../../services/index.js'
+import { type RequestHandler, Router } from 'express'
 import { DomainError } from '../../../services/errors.js'
+import type { Services } from '../../../services/index.js'
 import { bodyField, idParam, queryText } from '../../forms.js'
 import { takeFlash } from '../../middleware/sessionLifecycle.js'
 import {
-  paths, staffDeleteMobilePath, staffDeletePatronPath, staffHistoryPath, staffOptOutLookupPath, staffRecordPath,
+  paths,
+  staffDeleteMobilePath,
+  staffDeletePatronPath,
+  staffHistoryPath,
+  staffOptOutLookupPath,
+  staffRecordPath,
 } from '../../paths.js'
 import { deleteMobileConfirm, deletePatronConfirm, optOutConfirm } from '../../viewModels/staffConfirmView.js'
 import { nobodyHoldsError, optedOutNotice, optOutPage } from '../../viewModels/staffOptOutView.js'
@@ -55,8 +60,8 @@ export function staffRecordRoutes({ staff, config, clock }: Pick<Services, 'staf
     const { patronId, staffUser } = res.locals
     if (bodyField(req.body, 'confirm') !== 'yes') return res.redirect(303, staffDeletePatronPath(patronId))
     const patron = await records.deletePatron(patronId, staffUser)
-    req.session.flash = `Patron ${patron.barcode} (${patron.name}) was deleted and silently opted out of SMS. `
-      + 'The consent history below is kept.'
+    const deleted = `Patron ${patron.barcode} (${patron.name}) was deleted and silently opted out of SMS.`
+    req.session.flash = `${deleted} The consent history below is kept.`
     res.redirect(303, staffHistoryPath(patron.barcode))
   })
 
