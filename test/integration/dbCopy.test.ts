@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_PATRONS, DEMO_STAFF } from '../../src/services/demoSeed.js'
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js'
 import { type Store, sqliteFileFor } from '../../src/store/store.js'
 import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
 import { type PortalApp, startPortalApp } from '../support/portalApp.js'
@@ -151,8 +152,10 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', {
     const url = (await freshDatabaseUrl())!
     const first = await webpac(['db', 'migrate'], { DATABASE_URL: url })
     assert.equal(first.code, 0, first.stderr)
-    assert.match(first.stdout, /applied migrations 1, 2, 3, 4, 5, 6, 7; the schema is at version 7/)
+    const versions = POSTGRES_MIGRATIONS.map((migration) => migration.version)
+    const latest = versions.at(-1)
+    assert.ok(first.stdout.includes(`applied migrations ${versions.join(', ')}; the schema is at version ${latest}`), first.stdout)
     const second = await webpac(['db', 'migrate'], { DATABASE_URL: url })
-    assert.match(second.stdout, /nothing to apply; the schema is at version 7/)
+    assert.ok(second.stdout.includes(`nothing to apply; the schema is at version ${latest}`), second.stdout)
   })
 })

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js'
 import { openStore, type Store } from '../../src/store/store.js'
 import { freshDatabaseUrl, onPostgres, queryDb, writeDb } from '../support/database.js'
 import { addPatron } from '../support/patrons.js'
@@ -32,7 +33,7 @@ describe('SPEC 8 PostgreSQL: the same guarantees', { skip }, () => {
     const versions = await queryDb<{ version: number }>(url, 'SELECT version FROM schema_migrations ORDER BY version')
     assert.deepEqual(
       versions.map((row) => row.version),
-      [1, 2, 3, 4, 5, 6, 7],
+      POSTGRES_MIGRATIONS.map((migration) => migration.version),
     )
   })
 
