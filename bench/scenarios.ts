@@ -24,6 +24,9 @@ interface PortalScenario {
   base: LoadResult
   durationSeconds: number
   startPortal: (dataDir: string, extra?: Record<string, string>) => Promise<RunningServer>
+  /** The result's name and the row's label, when the scenario runs on another store than the default SQLite. */
+  name?: string
+  label?: string
 }
 
 // Production cookies are Secure; the portal trusts X-Forwarded-Proto from loopback, as it
@@ -62,7 +65,7 @@ export function cpuCell(result: LoadResult, base: LoadResult): string {
   return `${result.cpuUsPerRequest} µs${times}`
 }
 
-export async function benchModpinfo({ dataDir, base, durationSeconds, startPortal }: PortalScenario): Promise<ScenarioResult> {
+export async function benchModpinfo({ dataDir, base, durationSeconds, startPortal, name, label }: PortalScenario): Promise<ScenarioResult> {
   const server = await startPortal(dataDir)
   try {
     const { cookie, location } = await logIn(server.url, benchBarcode(0), BENCH_PIN)
@@ -74,13 +77,13 @@ export async function benchModpinfo({ dataDir, base, durationSeconds, startPorta
     const cpuTimes = result.cpuUsPerRequest !== null && base.cpuUsPerRequest ? result.cpuUsPerRequest / base.cpuUsPerRequest : Infinity
     const ok = cpuTimes <= 2.5 && r > 0 && result.p99Ms <= 50 && result.non2xx === 0
     return {
-      name: 'modpinfo',
+      name: name ?? 'modpinfo',
       ok,
       requests: result.total,
       summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, CPU ${cpuCell(result, base)}/request, non-2xx ${result.non2xx}`,
       rows: [
         [
-          'Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons',
+          label ?? 'Logged-in GET /patroninfo/{id}/modpinfo, 1,000,000 patrons',
           String(result.requestsPerSecond),
           `${result.p50Ms} ms`,
           `${result.p99Ms} ms`,
@@ -119,13 +122,28 @@ function inboundMix(prefix: string, registered: number): (request: autocannon.Re
   }
 }
 
+/** Inbound messages stored under ids starting with `prefix`, in the default SQLite file. */
+function storedInSqlite(dataDir: string): (prefix: string) => Promise<number> {
+  return async (prefix) => {
+    const db = new Database(join(dataDir, 'webpac.sqlite'), { readonly: true })
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM inbound_messages WHERE message_id LIKE ?').get(`${prefix}%`) as { n: number }).n
+    } finally {
+      db.close()
+    }
+  }
+}
+
 export async function benchWebhooks({
   dataDir,
   base,
   durationSeconds,
   startPortal,
   registered,
-}: PortalScenario & { registered: number }): Promise<ScenarioResult> {
+  name,
+  label,
+  countStored = storedInSqlite(dataDir),
+}: PortalScenario & { registered: number; countStored?: (prefix: string) => Promise<number> }): Promise<ScenarioResult> {
   const server = await startPortal(dataDir)
   // Ids unique to this run: a message id seen before is a redelivery, answered without work.
   const prefix = `bench-${Date.now().toString(36)}-`
@@ -142,20 +160,18 @@ export async function benchWebhooks({
   } finally {
     await server.stop()
   }
-  const db = new Database(join(dataDir, 'webpac.sqlite'), { readonly: true })
-  const stored = (db.prepare('SELECT count(*) AS n FROM inbound_messages WHERE message_id LIKE ?').get(`${prefix}%`) as { n: number }).n
-  db.close()
+  const stored = await countStored(prefix)
   const answered = result.total - result.non2xx
   const r = Number(ratio(result, base))
   const ok = r >= 0.4 && stored >= answered
   return {
-    name: 'webhooks',
+    name: name ?? 'webhooks',
     ok,
     requests: result.total,
     summary: `${result.requestsPerSecond} req/s (${ratio(result, base)} of bare), p99 ${result.p99Ms} ms, CPU ${cpuCell(result, base)}/request, ${answered} answered 200, ${stored} stored`,
     rows: [
       [
-        `Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`,
+        label ?? `Inbound webhook POST, mix of STOP/YES/HELP/other from ${registered.toLocaleString('en')} numbers`,
         String(result.requestsPerSecond),
         `${result.p50Ms} ms`,
         `${result.p99Ms} ms`,
@@ -170,7 +186,7 @@ export async function benchWebhooks({
   }
 }
 
-const DISPATCH_MESSAGES = 20_000
+export const DISPATCH_MESSAGES = 20_000
 
 /** Queues alerts straight into the outbox of a seeded database, as if the API had taken them. */
 function queueAlerts(file: string, count: number, registered: number): void {
@@ -189,9 +205,16 @@ function queueAlerts(file: string, count: number, registered: number): void {
 export async function benchDispatch({
   registered,
   startPortal,
+  name,
+  label,
+  moveStore,
 }: {
   registered: number
   startPortal: PortalScenario['startPortal']
+  name?: string
+  label?: string
+  /** Moves the seeded, queued SQLite file to another store; returns the portal's extra environment for it. */
+  moveStore?: (file: string) => Promise<Record<string, string>>
 }): Promise<ScenarioResult> {
   const { MockVonage } = await import('../test/support/mockVonage.js')
   const mock = await MockVonage.start({ signatureSecret: 'bench-signature-secret' })
@@ -199,10 +222,11 @@ export async function benchDispatch({
   const file = join(dataDir, 'webpac.sqlite')
   await seedDatabase(file, registered, registered)
   queueAlerts(file, DISPATCH_MESSAGES, registered)
+  const storeEnv = moveStore ? await moveStore(file) : {}
   const webOptions = join(dataDir, 'webpub.def')
   writeFileSync(webOptions, 'SMS_SEND_WINDOW=00:00-24:00\n')
   try {
-    const server = await startPortal(dataDir, { ...mock.env(), WEB_OPTIONS: webOptions })
+    const server = await startPortal(dataDir, { ...mock.env(), WEB_OPTIONS: webOptions, ...storeEnv })
     const started = performance.now()
     let depth = Number.POSITIVE_INFINITY
     while (depth > 0) {
@@ -216,12 +240,12 @@ export async function benchDispatch({
     const rate = Math.round(accepted / seconds)
     const ok = rate >= 1_000 && accepted === DISPATCH_MESSAGES
     return {
-      name: 'dispatch',
+      name: name ?? 'dispatch',
       ok,
       summary: `${accepted} SMS in ${seconds.toFixed(1)} s = ${rate} SMS/s`,
       rows: [
         [
-          `Outbox dispatch of ${DISPATCH_MESSAGES.toLocaleString('en')} alerts to a mock Vonage through the real SDK`,
+          label ?? `Outbox dispatch of ${DISPATCH_MESSAGES.toLocaleString('en')} alerts to a mock Vonage through the real SDK`,
           `${rate} SMS/s`,
           '',
           '',
