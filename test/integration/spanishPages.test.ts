@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { SPANISH_DEFAULT_MESSAGES, SPANISH_DEFAULT_WEB_TEXTS } from '../../src/config/spanishDefaults.js'
 import { CookieJarClient, errorMessages, textOf } from '../support/cookieJar.js'
-import { ADA, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
+import { ADA, ALAN, GRACE, type PortalApp, startPortalApp } from '../support/portalApp.js'
 
 const htmlLang = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1]
 const MEXICO = { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' }
@@ -78,6 +78,22 @@ describe('SPEC 9 page language', () => {
     // es-US writes the month in Spanish, after the day: "28 nov 2026".
     const date = /<time datetime="[^"]+">([^<]+)<br>/.exec(page.html)?.[1] ?? ''
     assert.match(date, /^\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.? \d{4}$/, date)
+  })
+
+  test("opting in on a page shown in Spanish by Accept-Language makes Spanish the patron's language at once, ahead of the browser", async () => {
+    const client = new CookieJarClient(app.url)
+    await client.logIn(ALAN.barcode, ALAN.pin)
+    const alanId = await app.idOf(ALAN)
+    assert.equal(htmlLang((await client.get(`/patroninfo/${alanId}/modpinfo`, MEXICO)).html), 'es')
+    const saved = await client.post(
+      `/patroninfo/${alanId}/modpinfo`,
+      { email: '', tele1: '', mobile: '(201) 555-0188', optin: 'on' },
+      MEXICO,
+    )
+    assert.equal(saved.status, 303)
+    assert.equal((await app.services.store.repos.patrons.findById(alanId))?.lang, 'es')
+    const top = await client.get(`/patroninfo/${alanId}/top`, { 'accept-language': 'en-US' })
+    assert.equal(htmlLang(top.html), 'es')
   })
 
   test('validation errors, the error summary and the built-in Spanish SMS_ERR text on a Spanish page', async () => {

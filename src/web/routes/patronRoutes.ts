@@ -135,6 +135,8 @@ export function patronRoutes(
     switch (result.kind) {
       case 'saved':
         req.session.flash = UPDATED
+        // An opt-in made the page's language the patron's (SPEC 9); the session's copy follows.
+        if (form.optin) req.session.patronLang = page.lang
         return res.redirect(303, modpinfoPath(patronId))
       case 'confirm':
         return pages.send(res, 'pages/confirm', confirmPage(patronId, form, result.confirm, current.webOptions, page))
