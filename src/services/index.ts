@@ -78,7 +78,7 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const current = () => config.current()
   const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, poolSize: env.databasePoolSize })
   const vonage = !options.gateway && env.smsGateway === 'vonage' && env.vonage ? new VonageGateway(env.vonage, log) : null
-  const simulator = options.gateway || vonage ? null : new SimulatorGateway(clock)
+  const simulator = options.gateway || vonage ? null : new SimulatorGateway(store, clock)
   const gateway = options.gateway ?? vonage ?? simulator
   if (!gateway) throw new Error('no SMS gateway')
 

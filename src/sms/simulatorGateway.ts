@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto'
+import type { SimulatedMessage, SimulatedPhone } from '../store/simulatorMessageRepository.js'
+import type { Store } from '../store/store.js'
 import type { GatewayHealth, OutgoingSms, ReceiptInput, SendResult, SmsGateway } from './gateway.js'
 
-export interface SimulatedMessage {
-  direction: 'outbound' | 'inbound'
-  from: string
-  to: string
-  text: string
-  messageId: string
-  at: string
-}
+export type { SimulatedMessage, SimulatedPhone }
 
-const MAX_MESSAGES_PER_PHONE = 500
-
-// Simulated phones for development and demos: each outbound message is "delivered" to an
-// in-memory phone, and a receipt follows through the same handler Vonage's would reach.
+// Simulated phones for development and demos: each outbound message is "delivered" to a phone
+// kept in the database (so a restart or another node sees it), and a receipt follows through the
+// same handler Vonage's would reach.
 export class SimulatorGateway implements SmsGateway {
   readonly name = 'simulator' as const
-  readonly #phones = new Map<string, SimulatedMessage[]>()
   #receiptHandler: ((receipt: ReceiptInput) => Promise<unknown>) | null = null
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly store: Pick<Store, 'transaction' | 'read'>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Where delivery receipts go; wired once the receipts service exists. */
   onReceipt(handler: (receipt: ReceiptInput) => Promise<unknown>): void {
@@ -28,7 +24,15 @@ export class SimulatorGateway implements SmsGateway {
 
   async send(sms: OutgoingSms): Promise<SendResult> {
     const messageId = `SIM-${randomUUID()}`
-    this.#append(sms.to, { direction: 'outbound', from: sms.from, to: sms.to, text: sms.text, messageId, at: this.now().toISOString() })
+    // A failed write throws, and the outbox worker tries again: the text was not "delivered".
+    await this.#record(sms.to, {
+      direction: 'outbound',
+      from: sms.from,
+      to: sms.to,
+      text: sms.text,
+      messageId,
+      at: this.now().toISOString(),
+    })
     const handler = this.#receiptHandler
     if (handler) {
       // After the send returns, as a real receipt arrives after the API answer.
@@ -40,28 +44,27 @@ export class SimulatorGateway implements SmsGateway {
   }
 
   /** Records a text typed on a simulated phone; the caller feeds it to the inbound webhook. */
-  recordInbound(message: Omit<SimulatedMessage, 'direction' | 'at'>): SimulatedMessage {
+  async recordInbound(message: Omit<SimulatedMessage, 'direction' | 'at'>): Promise<SimulatedMessage> {
     const entry: SimulatedMessage = { ...message, direction: 'inbound', at: this.now().toISOString() }
-    this.#append(message.from, entry)
+    await this.#record(message.from, entry)
     return entry
   }
 
-  conversation(e164: string): SimulatedMessage[] {
-    return [...(this.#phones.get(e164) ?? [])]
+  /** The phone's messages, oldest first. */
+  conversation(e164: string): Promise<SimulatedMessage[]> {
+    return this.store.read((repos) => repos.simulatorMessages.conversation(e164))
   }
 
-  phones(): string[] {
-    return [...this.#phones.keys()].sort()
+  /** Every phone with a message, in order of number. */
+  phones(): Promise<SimulatedPhone[]> {
+    return this.store.read((repos) => repos.simulatorMessages.phones())
   }
 
   health(): GatewayHealth {
     return { ok: true, detail: 'simulator' }
   }
 
-  #append(phone: string, message: SimulatedMessage): void {
-    const messages = this.#phones.get(phone) ?? []
-    messages.push(message)
-    if (messages.length > MAX_MESSAGES_PER_PHONE) messages.shift()
-    this.#phones.set(phone, messages)
+  #record(phone: string, message: SimulatedMessage): Promise<void> {
+    return this.store.transaction((repos) => repos.simulatorMessages.record(phone, message))
   }
 }

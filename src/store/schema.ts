@@ -136,6 +136,18 @@ interface SessionTable {
   expires_ms: number
 }
 
+interface SimulatorMessageTable {
+  id: Generated<number>
+  /** The simulated phone the message is on: an outbound text's to, an inbound one's from (migration 9). */
+  phone: string
+  direction: 'outbound' | 'inbound'
+  from_number: string
+  to_number: string
+  text: string
+  message_id: string
+  at: string
+}
+
 export interface Tables {
   patrons: PatronTable
   sms_registrations: RegistrationTable
@@ -147,6 +159,7 @@ export interface Tables {
   staff_users: StaffUserTable
   api_keys: ApiKeyTable
   sessions: SessionTable
+  simulator_messages: SimulatorMessageTable
 }
 
 export type Patron = Selectable<PatronTable>

@@ -13,6 +13,7 @@ import type { RateLimits } from './rateLimits.js'
 import { RegistrationRepository } from './registrationRepository.js'
 import type { Tables } from './schema.js'
 import { SessionRepository } from './sessionRepository.js'
+import { SimulatorMessageRepository } from './simulatorMessageRepository.js'
 import { openSqlite } from './sqlite/openSqlite.js'
 import { sqliteDialect } from './sqlite/sqliteDialect.js'
 import { SqliteRateLimits, type Unit } from './sqlite/sqliteRateLimits.js'
@@ -28,6 +29,7 @@ export interface Repositories {
   sessions: SessionRepository
   staff: StaffRepository
   apiKeys: ApiKeyRepository
+  simulatorMessages: SimulatorMessageRepository
 }
 
 /**
@@ -86,6 +88,7 @@ export function repositories(db: Kysely<Tables>): Repositories {
     sessions: new SessionRepository(db),
     staff: new StaffRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    simulatorMessages: new SimulatorMessageRepository(db),
   }
 }
 

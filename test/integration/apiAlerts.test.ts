@@ -93,7 +93,7 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     assert.equal(row?.e164, patron.e164)
 
     await app.services.outboxWorker.drain()
-    const texts = app.services.simulator!.conversation(patron.e164).map((message) => message.text)
+    const texts = (await app.services.simulator!.conversation(patron.e164)).map((message) => message.text)
     assert.deepEqual(texts, ['Your hold "Dune" is ready for pickup.'])
     const delivered = await eventually(async () => {
       const state = (await json(await get(body.id as number))).state
@@ -243,19 +243,19 @@ describe('alerts API (SPEC 5, Alerts)', () => {
     const newcomer = await addPatron(store)
     await optInForm.submit(newcomer.id, { email: '', tele1: '', mobile: '(201) 555-0777', optin: true, confirm: null }, WEB)
     await outboxWorker.drain()
-    assert.equal(simulator!.conversation('+12015550777').length, 1, 'the invitation is not held')
-    assert.deepEqual(simulator!.conversation(patron.e164), [], 'the alert is held')
+    assert.equal((await simulator!.conversation('+12015550777')).length, 1, 'the invitation is not held')
+    assert.deepEqual(await simulator!.conversation(patron.e164), [], 'the alert is held')
     const held = await json(await get(queued.id as number))
     assert.equal(held.state, 'held')
 
     now = new Date('2026-01-15T12:59:00Z')
     await outboxWorker.drain()
-    assert.deepEqual(simulator!.conversation(patron.e164), [], 'still held at 07:59')
+    assert.deepEqual(await simulator!.conversation(patron.e164), [], 'still held at 07:59')
 
     now = new Date(WINDOW_OPENS)
     await outboxWorker.drain()
     assert.deepEqual(
-      simulator!.conversation(patron.e164).map((message) => message.text),
+      (await simulator!.conversation(patron.e164)).map((message) => message.text),
       ['Your hold is ready.'],
     )
     const sent = await eventually(async () => {

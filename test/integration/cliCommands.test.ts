@@ -459,7 +459,7 @@ describe('webpac CLI (SPEC 6)', () => {
         events.map((event) => [event.channel, event.actor, event.to_status, event.reason]),
         [['staff', 'cli', 'not_opted_in', 'record_deleted']],
       )
-      assert.deepEqual(app.services.simulator!.conversation('+12015550950'), [])
+      assert.deepEqual(await app.services.simulator!.conversation('+12015550950'), [])
 
       const again = await cli(['patrons', 'delete', '5100000000001'])
       assert.equal(again.code, 1)

@@ -36,13 +36,13 @@ describe('the consent engine end to end (SPEC 4.3, 4.6, 4.9, 5)', () => {
 
     const saved = await optInForm.submit(patron.id, { email: '', tele1: '', mobile: '(201) 555-0123', optin: true, confirm: null }, WEB)
     assert.deepEqual(saved, { kind: 'saved', status: 'pending_optin' })
-    const invitation = await eventually(() => phone().find((m) => m.direction === 'outbound'))
+    const invitation = await eventually(async () => (await phone()).find((m) => m.direction === 'outbound'))
     assert.match(invitation.text, /Reply YES/i)
     assert.equal(invitation.from, '82453')
 
     assert.equal((await postInbound(app, 'yes', 'in-1')).status, 200)
     assert.equal((await patronSmsView.read(patron.id)).status, 'opted_in')
-    const confirmation = await eventually(() => phone().filter((m) => m.direction === 'outbound')[1])
+    const confirmation = await eventually(async () => (await phone()).filter((m) => m.direction === 'outbound')[1])
     assert.match(confirmation.text, /STOP/)
 
     assert.equal((await postInbound(app, 'stop', 'in-2')).status, 200)
@@ -50,7 +50,7 @@ describe('the consent engine end to end (SPEC 4.3, 4.6, 4.9, 5)', () => {
     assert.equal(view.status, 'not_opted_in')
 
     await app.services.outboxWorker.drain()
-    assert.equal(phone().filter((m) => m.direction === 'outbound').length, 2, 'nothing is sent after STOP')
+    assert.equal((await phone()).filter((m) => m.direction === 'outbound').length, 2, 'nothing is sent after STOP')
     const transitions = view.history.map((e) => `${e.from_status}->${e.to_status}:${e.channel}`).reverse()
     assert.deepEqual(transitions, ['not_opted_in->pending_optin:web', 'pending_optin->opted_in:sms', 'opted_in->not_opted_in:sms'])
     assert.equal(view.history.find((e) => e.channel === 'web')?.ip, WEB.ip)

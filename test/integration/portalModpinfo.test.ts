@@ -193,8 +193,8 @@ describe('modpinfo (SPEC 3, SPEC 4)', () => {
       const registration = await local.services.store.repos.registrations.findByPatron(id)
       assert.equal(registration?.status, 'pending_optin')
       assert.equal(registration?.e164, '+12015550199')
-      await eventually(() => local.services.simulator?.conversation('+12015550199').length === 1)
-      assert.deepEqual(local.services.simulator?.conversation('+12015550142'), [])
+      await eventually(async () => (await local.services.simulator?.conversation('+12015550199'))?.length === 1)
+      assert.deepEqual(await local.services.simulator?.conversation('+12015550142'), [])
     } finally {
       await local.close()
     }
@@ -219,7 +219,7 @@ describe('modpinfo under concurrency and configuration (SPEC 4.2, SPEC 2)', () =
         holders.map((registration) => registration.status),
         ['pending_optin'],
       )
-      await eventually(() => app.services.simulator?.conversation('+12015550188').length === 1)
+      await eventually(async () => (await app.services.simulator?.conversation('+12015550188'))?.length === 1)
     } finally {
       await app.close()
     }

@@ -16,7 +16,7 @@ async function optInAda(app: PortalApp): Promise<CookieJarClient> {
     (await client.post(`/patroninfo/${id}/modpinfo`, { email: '', tele1: '', mobile: '(201) 555-0123', optin: 'on' })).status,
     303,
   )
-  await eventually(() => app.services.simulator?.conversation(ADA_MOBILE).length === 1)
+  await eventually(async () => (await app.services.simulator?.conversation(ADA_MOBILE))?.length === 1)
   return client
 }
 
@@ -70,8 +70,8 @@ describe('the SMS simulator (SPEC 5)', () => {
       assert.equal(reply.location, `/simulator?to=${encodeURIComponent(ADA_MOBILE)}`)
 
       assert.equal((await local.services.store.repos.registrations.findByPatron(await local.idOf(ADA)))?.status, 'opted_in')
-      await eventually(() => local.services.simulator?.conversation(ADA_MOBILE).length === 3)
-      const [, inbound, confirmation] = local.services.simulator?.conversation(ADA_MOBILE) ?? []
+      await eventually(async () => (await local.services.simulator?.conversation(ADA_MOBILE))?.length === 3)
+      const [, inbound, confirmation] = (await local.services.simulator?.conversation(ADA_MOBILE)) ?? []
       assert.deepEqual(
         { direction: inbound?.direction, from: inbound?.from, to: inbound?.to, text: inbound?.text },
         { direction: 'inbound', from: ADA_MOBILE, to: '82453', text: 'yes' },
@@ -88,10 +88,10 @@ describe('the SMS simulator (SPEC 5)', () => {
   test('SPEC 7 a simulator reply without the CSRF token answers 403 and sends nothing', async () => {
     const client = new CookieJarClient(app.url)
     await client.get('/simulator')
-    const before = app.services.simulator?.conversation('+12015550177').length
+    const before = (await app.services.simulator?.conversation('+12015550177'))?.length
     const reply = await client.post('/simulator/reply', { _csrf: undefined, to: '+12015550177', text: 'STOP' })
     assert.equal(reply.status, 403)
-    assert.equal(app.services.simulator?.conversation('+12015550177').length, before)
+    assert.equal((await app.services.simulator?.conversation('+12015550177'))?.length, before)
   })
 
   test('SPEC 5 the "open a phone" box takes a number in any format; an empty reply is refused beside its field', async () => {

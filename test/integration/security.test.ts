@@ -126,7 +126,7 @@ describe('security (SECURITY.md)', () => {
     await app.services.optInForm.submit(other.id, { email: '', tele1: '', mobile: number, optin: true, confirm: null }, WEB)
     const body = new URLSearchParams({ msisdn: number.slice(1), to: '82453', messageId: 'xss-1', text: XSS })
     assert.equal((await fetch(`${app.url}/webhooks/sms/inbound`, { method: 'POST', body })).status, 200)
-    app.services.simulator?.recordInbound({ from: number, to: '82453', text: XSS, messageId: 'xss-1' })
+    await app.services.simulator?.recordInbound({ from: number, to: '82453', text: XSS, messageId: 'xss-1' })
     const browser = new WebClient(app.url)
     assertEscaped((await browser.get(`/simulator?to=${encodeURIComponent(number)}`)).text, XSS)
     const json = (await (await fetch(`${app.url}/simulator/messages?to=${encodeURIComponent(number)}`)).json()) as { text: string }[]

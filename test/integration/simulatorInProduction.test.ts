@@ -64,10 +64,10 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
     assert.equal((await patron.get('/simulator', HTTPS)).status, 403)
     assert.equal((await patron.get(`/simulator/messages?to=${encodeURIComponent(GRACE_E164)}`, HTTPS)).status, 401)
     // The patron's session has a valid CSRF token, so only the staff check can stop this reply.
-    const before = app.services.simulator?.conversation(GRACE_E164).length
+    const before = (await app.services.simulator?.conversation(GRACE_E164))?.length
     const reply = await patron.post('/simulator/reply', { to: GRACE_E164, text: 'STOP' }, HTTPS)
     assert.equal(reply.status, 403)
-    assert.equal(app.services.simulator?.conversation(GRACE_E164).length, before, "no text was sent from Grace's phone")
+    assert.equal((await app.services.simulator?.conversation(GRACE_E164))?.length, before, "no text was sent from Grace's phone")
   })
 
   test('a librarian logged in to the staff console opens the simulator, its JSON and its reply form', async () => {
@@ -79,7 +79,7 @@ describe('issue 10 finding 8: on a production site with the simulator, only staf
     assert.ok(Array.isArray(JSON.parse(messages.html)))
     const reply = await staff.post('/simulator/reply', { to: GRACE_E164, text: 'HELP' }, HTTPS)
     assert.equal(reply.status, 303)
-    const conversation = app.services.simulator?.conversation(GRACE_E164) ?? []
+    const conversation = (await app.services.simulator?.conversation(GRACE_E164)) ?? []
     assert.ok(conversation.some((message) => message.direction === 'inbound' && message.text === 'HELP'))
   })
 

@@ -200,7 +200,7 @@ describe('staff console (SPEC 6)', () => {
       assert.match(history, /Opted In Not Opted In Staff librarian record_deleted/)
 
       await app.services.outboxWorker.drain()
-      assert.deepEqual(simulator!.conversation('+12015550600'), [], 'no SMS to the number')
+      assert.deepEqual(await simulator!.conversation('+12015550600'), [], 'no SMS to the number')
       const login = await new WebClient(app.url).patronLogIn(patron.barcode, patron.pin)
       assert.equal(login.status, 401, 'the deleted patron cannot log in')
     })
@@ -223,7 +223,7 @@ describe('staff console (SPEC 6)', () => {
         ['staff', DEMO_STAFF.username, 'not_opted_in', 'mobile_removed'],
       )
       await app.services.outboxWorker.drain()
-      assert.deepEqual(simulator!.conversation('+12015550700'), [])
+      assert.deepEqual(await simulator!.conversation('+12015550700'), [])
     })
 
     test('SPEC 6 staff opt-out by number is not offered to a US library: the page explains, and a post answers 403', async () => {
@@ -350,8 +350,8 @@ describe('staff opt-out by number outside the US (SPEC 6)', () => {
       [event?.channel, event?.actor, event?.from_status, event?.to_status],
       ['staff', DEMO_STAFF.username, 'opted_in', 'pending_optout'],
     )
-    const texts = await eventually(() => {
-      const outbound = app.services.simulator!.conversation('+447400123456').filter((message) => message.direction === 'outbound')
+    const texts = await eventually(async () => {
+      const outbound = (await app.services.simulator!.conversation('+447400123456')).filter((message) => message.direction === 'outbound')
       return outbound.length > 0 ? outbound : undefined
     })
     assert.equal(texts.length, 1)

@@ -234,4 +234,24 @@ ALTER TABLE consent_events ADD COLUMN lang TEXT CHECK (lang IN ('en', 'es'));
 ALTER TABLE outbox ADD COLUMN lang TEXT CHECK (lang IN ('en', 'es'));
 `,
   },
+  {
+    version: 9,
+    name: 'simulator_messages',
+    sql: `
+-- The simulated phones' conversations (SMS_GATEWAY=simulator, issue 14): in the database, so they
+-- survive a restart and every portal node shows the same ones. phone is the simulated phone's
+-- number (the outbound text's to, the inbound's from); the newest 200 per phone are kept.
+CREATE TABLE simulator_messages (
+  id INTEGER PRIMARY KEY,
+  phone TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  from_number TEXT NOT NULL,
+  to_number TEXT NOT NULL,
+  text TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX simulator_messages_phone ON simulator_messages (phone, id);
+`,
+  },
 ]

@@ -8,7 +8,7 @@ import { currentStaff, requireStaff } from '../middleware/requireStaff.js'
 import { paths, simulatorPhonePath } from '../paths.js'
 import { newSimulatedMessageId, postInboundWebhook, vonageInboundFields } from '../simulatorReply.js'
 import { errorPage } from '../viewModels/errorPage.js'
-import { e164Param, simulatorPage } from '../viewModels/simulatorView.js'
+import { type Conversations, e164Param, simulatorPage } from '../viewModels/simulatorView.js'
 
 const MAX_REPLY_LENGTH = 640
 
@@ -25,8 +25,9 @@ const requireStaffJson: RequestHandler = (req, res, next) => {
   res.status(401).json({ error: 'Log in to the staff console first: on a production site the simulator is for staff only.' })
 }
 
-function conversations(simulator: SimulatorGateway) {
-  return { phones: simulator.phones(), conversation: (e164: string) => simulator.conversation(e164) }
+async function conversations(simulator: SimulatorGateway, selected: string | null): Promise<Conversations> {
+  const [phones, messages] = await Promise.all([simulator.phones(), selected ? simulator.conversation(selected) : []])
+  return { phones, selected: messages }
 }
 
 // SPEC 5: the simulated phones (SMS_GATEWAY=simulator only). Replies go through the very same
@@ -42,24 +43,31 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     router.use(paths.simulator.home, requireStaff)
   }
 
-  router.get(paths.simulator.messages, (req, res) => {
+  router.get(paths.simulator.messages, async (req, res) => {
     const phone = e164Param(req.query.to)
     if (!phone) {
       res.status(400).json({ error: 'to must be a phone number in E.164 form, such as +12015550123' })
       return
     }
     res.json(
-      simulator.conversation(phone).map(({ direction, from, to, text, messageId, at }) => ({ direction, from, to, text, messageId, at })),
+      (await simulator.conversation(phone)).map(({ direction, from, to, text, messageId, at }) => ({
+        direction,
+        from,
+        to,
+        text,
+        messageId,
+        at,
+      })),
     )
   })
 
-  router.get(paths.simulator.home, (req, res) => {
+  router.get(paths.simulator.home, async (req, res) => {
     const current = config.current()
     const typed = queryText(req.query.to)
     const webhook = queryText(req.query.webhook)
     const webhookStatus = /^\d{1,3}$/.test(webhook) ? webhook : null
     if (typed.trim() === '') {
-      res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null }))
+      res.render('pages/simulator', simulatorPage(await conversations(simulator, null), current, { selected: null }))
       return
     }
     // Typed in the "open a phone" box in any format, or a link's E.164.
@@ -69,10 +77,13 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
       const errors = [{ field: 'open-number', message: 'Enter a phone number with 7 to 15 digits, such as +1 201 555 0123.' }]
       res
         .status(422)
-        .render('pages/simulator', simulatorPage(conversations(simulator), current, { selected: null, openValue: typed, errors }))
+        .render(
+          'pages/simulator',
+          simulatorPage(await conversations(simulator, null), current, { selected: null, openValue: typed, errors }),
+        )
       return
     }
-    res.render('pages/simulator', simulatorPage(conversations(simulator), current, { selected, webhookStatus }))
+    res.render('pages/simulator', simulatorPage(await conversations(simulator, selected), current, { selected, webhookStatus }))
   })
 
   router.post(paths.simulator.reply, async (req, res) => {
@@ -89,7 +100,7 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
       const message = text === '' ? 'Type a text message to send.' : `A text message can be at most ${MAX_REPLY_LENGTH} characters long.`
       res.status(422).render(
         'pages/simulator',
-        simulatorPage(conversations(simulator), current, {
+        simulatorPage(await conversations(simulator, from), current, {
           selected: from,
           replyValue: text,
           errors: [{ field: 'reply-text', message }],
@@ -100,7 +111,7 @@ export function simulatorRoutes({ simulator, config, clock, env }: Pick<Services
     const reply = { from, to: firstShortCode(current), text }
     const messageId = newSimulatedMessageId()
     // On the phone first: the library's answer must not appear above the text it answers.
-    simulator.recordInbound({ ...reply, messageId })
+    await simulator.recordInbound({ ...reply, messageId })
     const result = await postInboundWebhook(ownBaseUrl(req), vonageInboundFields(reply, messageId, clock())).catch(() => ({
       ok: false,
       status: 0,

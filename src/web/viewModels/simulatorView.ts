@@ -1,5 +1,5 @@
 import { type ConfigSnapshot, firstShortCode } from '../../config/configSnapshot.js'
-import type { SimulatedMessage } from '../../sms/simulatorGateway.js'
+import type { SimulatedMessage, SimulatedPhone } from '../../sms/simulatorGateway.js'
 import { type FieldError, fieldErrorMap } from '../forms.js'
 import { paths, simulatorMessagesPath, simulatorPhonePath } from '../paths.js'
 import { formatDateTime, formatPhone } from './format.js'
@@ -53,24 +53,28 @@ export function e164Param(raw: unknown): string | null {
   return QUERY_NUMBER.test(compact) ? `+${compact.replace(/^\+/, '')}` : null
 }
 
+/** What the page shows from the database: every phone, and the selected phone's messages. */
+export interface Conversations {
+  phones: SimulatedPhone[]
+  selected: SimulatedMessage[]
+}
+
 export function simulatorPage(
-  conversations: { phones: string[]; conversation: (e164: string) => SimulatedMessage[] },
+  conversations: Conversations,
   config: ConfigSnapshot,
   options: { selected: string | null; openValue?: string; replyValue?: string; errors?: FieldError[]; webhookStatus?: string | null },
 ): SimulatorPage {
   const timeZone = config.webOptions.timezone
-  const phones = conversations.phones.map((e164): PhoneSummary => {
-    const messages = conversations.conversation(e164)
-    const last = messages.at(-1)
-    return {
+  const phones = conversations.phones.map(
+    ({ e164, count, lastAt }): PhoneSummary => ({
       e164,
       display: formatPhone(e164),
       href: simulatorPhonePath(e164),
-      count: messages.length,
-      last: last ? formatDateTime(last.at, timeZone) : '',
+      count,
+      last: formatDateTime(lastAt, timeZone),
       current: e164 === options.selected,
-    }
-  })
+    }),
+  )
   const errors = options.errors ?? []
   const selected = options.selected
   const display = selected ? formatPhone(selected) : ''
@@ -90,7 +94,7 @@ export function simulatorPage(
             e164: selected,
             display,
             shortCode: firstShortCode(config),
-            messages: conversations.conversation(selected).map((message) => messageView(message, timeZone)),
+            messages: conversations.selected.map((message) => messageView(message, timeZone)),
             messagesUrl: simulatorMessagesPath(selected),
             refreshHref: simulatorPhonePath(selected),
             replyValue: options.replyValue ?? '',
