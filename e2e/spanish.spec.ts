@@ -32,7 +32,7 @@ test('SPEC 9 opt in in Spanish: the switch, a Spanish invitation, SÍ from the p
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(ada)
   await expectNoViolations(page, testInfo, 'top (es)')
-  await pages.gotoModpinfo(patronId)
+  await pages.goto(patronId)
   await pages.optInWith('201-555-0123')
   await expect(pages.updated).toBeVisible()
   await expect(pages.status).toHaveText(mensajes.SMS_STATUS_PENDING_OPTIN)
@@ -53,7 +53,7 @@ test('SPEC 9 the SMS_OPTOUT_WARN dialog in Spanish: Cancel keeps the alerts; OK 
 }) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(grace)
-  await pages.gotoModpinfo(patronId)
+  await pages.goto(patronId)
   await pages.optIn.uncheck()
   const dismissed = pages.answerNextDialog(false)
   await pages.submitButton.click()
@@ -73,7 +73,7 @@ test('SPEC 9 the SMS_OPTOUT_WARN dialog in Spanish: Cancel keeps the alerts; OK 
 test('SPEC 9 the SMS_PHONE_WARN dialog in Spanish before a new number; OK invites the new number in Spanish', async ({ page, portal }) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(grace)
-  await pages.gotoModpinfo(patronId)
+  await pages.goto(patronId)
   await pages.mobile.fill('201-555-0177')
   const accepted = pages.answerNextDialog(true)
   await pages.submitButton.click()
@@ -89,7 +89,7 @@ test('SPEC 9 validation errors in Spanish: the error summary links each message 
 }, testInfo) => {
   const pages = new SpanishPages(page)
   const patronId = await pages.logInInSpanish(ada)
-  await pages.gotoModpinfo(patronId)
+  await pages.goto(patronId)
   await pages.email.fill('no-es-un-correo')
   await pages.optInWith('201555012')
   await expect(page.getByText(es.layout.errorSummaryTitle)).toBeVisible()
@@ -125,7 +125,7 @@ test.describe('without JavaScript', () => {
   }) => {
     const pages = new SpanishPages(page)
     const patronId = await pages.logInInSpanish(grace)
-    await pages.gotoModpinfo(patronId)
+    await pages.goto(patronId)
     await pages.optIn.uncheck()
     await pages.submitButton.click()
     await expect(page.getByRole('heading', { level: 1, name: es.confirm.optoutHeading })).toBeVisible()

@@ -1,4 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test'
+import { en } from '../../src/web/i18n/en.js'
+
+/** The page's words in one language: the portal's own strings, so a better wording breaks no test. */
+type ModpinfoWords = Pick<typeof en.modpinfo, 'title' | 'email' | 'mobile' | 'optin' | 'submit' | 'updated'>
 
 // Modify Personal Information (SPEC 3), found the way a patron (or a screen reader) finds it:
 // by labels, roles and the data-qa="sms-status" hook.
@@ -12,20 +16,23 @@ export class ModpinfoPage {
   readonly updated: Locator
   readonly history: Locator
 
-  constructor(private readonly page: Page) {
+  constructor(
+    protected readonly page: Page,
+    private readonly words: ModpinfoWords = en.modpinfo,
+  ) {
     this.status = page.getByTestId('sms-status')
-    this.email = page.getByLabel('Email address')
-    this.mobile = page.getByLabel('Mobile phone number')
-    this.optIn = page.getByLabel('Opt In to SMS alerts')
-    this.submitButton = page.getByRole('button', { name: 'Submit' })
+    this.email = page.getByLabel(words.email)
+    this.mobile = page.getByLabel(words.mobile)
+    this.optIn = page.getByLabel(words.optin)
+    this.submitButton = page.getByRole('button', { name: words.submit })
     this.errorMessages = page.locator('[data-qa="error-summary"] h2.errormessage')
-    this.updated = page.getByText('Patron information updated')
+    this.updated = page.getByText(words.updated)
     this.history = page.getByTestId('consent-history')
   }
 
   async goto(patronId: number): Promise<void> {
     await this.page.goto(`/patroninfo/${patronId}/modpinfo`)
-    await expect(this.page.getByRole('heading', { level: 1, name: 'Modify Personal Information' })).toBeVisible()
+    await expect(this.page.getByRole('heading', { level: 1, name: this.words.title })).toBeVisible()
   }
 
   async reload(): Promise<void> {
