@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { benchNumber, seedDatabase } from '../../bench/lib/seedDatabase.js'
-import { copySqliteToPostgres } from '../../src/store/postgres/copyFromSqlite.js'
-import { createPool } from '../../src/store/postgres/openPostgres.js'
+import { benchNumber } from '../../bench/lib/seedDatabase.js'
 import { databaseEnv } from '../support/database.js'
 import { MockVonage } from '../support/mockVonage.js'
-import { killAllServerProcesses, killServerProcess, startServerProcess } from '../support/serverProcess.js'
+import { seedLibrary } from '../support/seededLibrary.js'
+import { killAllServerProcesses, killServerProcess, serverEnv, startServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
 import { ALL_DAY, queryDb } from '../support/vonageApp.js'
 
@@ -26,18 +25,8 @@ after(async () => {
   await mock.close()
 })
 
-function serverEnv(dir: string, database: Record<string, string>): Record<string, string> {
-  return {
-    PORT: '0',
-    DATA_DIR: join(dir, 'data'),
-    MESSAGES_CONF: join(dir, 'messages.conf'),
-    WEB_OPTIONS: join(dir, 'webpub.def'),
-    SESSION_SECRET: 'kill-test',
-    SEED_DEMO: '0',
-    LOG_LEVEL: 'error',
-    ...mock.env(),
-    ...database,
-  }
+function portalEnv(dir: string, database: Record<string, string>): Record<string, string> {
+  return serverEnv(dir, { LOG_LEVEL: 'error', ...mock.env(), ...database })
 }
 
 /** Fires webhooks with `concurrency` in flight until `stopAt`, or the server dies; adds the ids answered 200 to `acknowledged`. */
@@ -71,18 +60,14 @@ describe('reliability: SIGKILL during a webhook load (SPEC 5 "nothing is lost")'
     writeFileSync(join(dir, 'messages.conf'), '')
     writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
     const file = join(dir, 'data', 'webpac.sqlite')
-    await seedDatabase(file, PATRONS, PATRONS)
     // On PostgreSQL the same library, moved there as `webpac db copy` moves one.
     const database = await databaseEnv()
-    if (database.DATABASE_URL) {
-      const pool = createPool(database.DATABASE_URL, { poolSize: 2 })
-      await copySqliteToPostgres(file, pool).finally(() => pool.end())
-    }
+    await seedLibrary(file, PATRONS, PATRONS, database.DATABASE_URL)
     const db = database.DATABASE_URL ?? file
 
     const acknowledged: string[] = []
     for (let round = 0; round < KILLS; round += 1) {
-      const server = startServerProcess(serverEnv(dir, database))
+      const server = startServerProcess(portalEnv(dir, database))
       const url = await server.url
       const killAfter = 300 + Math.floor(Math.random() * 1_200)
       const answered: string[] = []
@@ -97,7 +82,7 @@ describe('reliability: SIGKILL during a webhook load (SPEC 5 "nothing is lost")'
     assert.ok(acknowledged.length > 500, `the load got going (${acknowledged.length} answered)`)
 
     // One clean run lets the outbox catch up with everything the kills interrupted.
-    const last = startServerProcess(serverEnv(dir, database))
+    const last = startServerProcess(portalEnv(dir, database))
     const url = await last.url
     await eventually(async () => {
       const health = (await (await fetch(`${url}/healthz`)).json()) as { outboxDepth: number }

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/logger.js'
 import { buildServices } from '../../src/services/index.js'
 import { databaseEnv } from '../support/database.js'
 import { MockVonage, sendWebhook } from '../support/mockVonage.js'
-import { killAllServerProcesses, killServerProcess, type ServerProcess, startServerProcess } from '../support/serverProcess.js'
+import { killAllServerProcesses, killServerProcess, type ServerProcess, serverEnv, startServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
 import { ALL_DAY, addPatron, outboxRow, queryDb, submitOptIn } from '../support/vonageApp.js'
 
@@ -22,19 +22,8 @@ after(async () => {
 })
 
 /** `database`: DATABASE_URL on PostgreSQL, the same for every restart of one test's portal. */
-function serverEnv(dir: string, database: Record<string, string>): Record<string, string> {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: join(dir, 'data'),
-    MESSAGES_CONF: join(dir, 'messages.conf'),
-    WEB_OPTIONS: join(dir, 'webpub.def'),
-    SESSION_SECRET: 'crash-test',
-    SEED_DEMO: '0',
-    LOG_LEVEL: 'warn',
-    ...mock.env(),
-    ...database,
-  }
+function portalEnv(dir: string, database: Record<string, string>): Record<string, string> {
+  return serverEnv(dir, { ...mock.env(), ...database })
 }
 
 /** A data directory whose outbox holds a committed, unsent invitation; returns its client-ref. */
@@ -45,7 +34,7 @@ async function committedInvitation(
   writeFileSync(join(dir, 'messages.conf'), '')
   writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
   const database = await databaseEnv()
-  const env = readEnv(serverEnv(dir, database))
+  const env = readEnv(portalEnv(dir, database))
   // The portal process that took the opt-in stopped right after the commit: no outbox worker ran.
   const services = await buildServices(env, { log: silentLogger() })
   try {
@@ -60,7 +49,7 @@ async function committedInvitation(
 }
 
 function startServer(dir: string, database: Record<string, string>): ServerProcess {
-  return startServerProcess(serverEnv(dir, database))
+  return startServerProcess(portalEnv(dir, database))
 }
 
 const kill = (server: ServerProcess) => killServerProcess(server)

@@ -1,7 +1,7 @@
 // scripts/test.sh asks this before the PostgreSQL half: exit 0 when TEST_DATABASE_URL answers.
 import pg from 'pg'
 import { maskedUrl } from '../../src/store/postgres/pgErrors.js'
-import { TEST_DATABASE_URL } from './database.js'
+import { TEST_DATABASE_URL } from './testDatabaseUrl.js'
 
 const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5_000 })
 try {

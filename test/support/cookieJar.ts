@@ -10,10 +10,17 @@ export interface HttpPage {
  * follows redirects (tests look at them), and sends forms with the last page's CSRF token.
  */
 export class CookieJarClient {
-  private readonly cookies = new Map<string, string>()
   private lastToken: string | null = null
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
+
+  /** The same browser sent to another node by the load balancer: one cookie jar, another address. */
+  at(baseUrl: string): CookieJarClient {
+    return new CookieJarClient(baseUrl, this.cookies)
+  }
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name)

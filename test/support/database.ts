@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { after } from 'node:test'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import { TEST_DATABASE_URL } from './testDatabaseUrl.js'
+
+export { TEST_DATABASE_URL }
 
 // Which database the integration tests run on: scripts/test.sh runs them once on SQLite and once
 // with TEST_DATABASE=postgres. On PostgreSQL each test file gets a fresh database of its own
@@ -9,9 +12,6 @@ import pg from 'pg'
 // so runs never leak into each other and every app starts empty, as on a new SQLite file.
 export const onPostgres = process.env.TEST_DATABASE === 'postgres'
 export const backendName = onPostgres ? 'PostgreSQL' : 'SQLite'
-
-/** Where npm test finds PostgreSQL: a server and an existing database it may create others from. */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** For `test(name, { skip: sqliteOnly('why') }, ...)`: skipped, with the reason, on PostgreSQL. */
 export function sqliteOnly(reason: string): string | false {
@@ -48,13 +48,21 @@ function databaseOfThisFile(): Promise<string> {
   return fileDatabase
 }
 
-if (onPostgres) {
-  after(async () => {
-    if (!fileDatabase) return
-    const name = await fileDatabase
-    // FORCE ends what a killed server or an unclosed app left connected.
-    await onServer(TEST_DATABASE_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
-  })
+// Registered on SQLite too: the multi-node tests (test/multinode) use PostgreSQL whatever
+// TEST_DATABASE says, and a file that made no database has nothing to drop.
+after(async () => {
+  if (!fileDatabase) return
+  const name = await fileDatabase
+  // FORCE ends what a killed server or an unclosed app left connected.
+  await onServer(TEST_DATABASE_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+})
+
+/** DATABASE_URL for a new, empty schema in this test file's own PostgreSQL database, whatever TEST_DATABASE says. */
+export async function freshPostgresUrl(): Promise<string> {
+  const database = await databaseOfThisFile()
+  const schema = `app_${++schemas}`
+  await onServer(urlFor(TEST_DATABASE_URL, database), (client) => client.query(`CREATE SCHEMA ${schema}`))
+  return urlFor(TEST_DATABASE_URL, database, schema)
 }
 
 /**
@@ -62,11 +70,7 @@ if (onPostgres) {
  * or undefined on SQLite, where each app's data directory holds its own file.
  */
 export async function freshDatabaseUrl(): Promise<string | undefined> {
-  if (!onPostgres) return undefined
-  const database = await databaseOfThisFile()
-  const schema = `app_${++schemas}`
-  await onServer(urlFor(TEST_DATABASE_URL, database), (client) => client.query(`CREATE SCHEMA ${schema}`))
-  return urlFor(TEST_DATABASE_URL, database, schema)
+  return onPostgres ? freshPostgresUrl() : undefined
 }
 
 /** DATABASE_URL settings for a server process of this test: none on SQLite (its DATA_DIR holds the file). */

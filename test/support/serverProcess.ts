@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
 
 const ROOT = new URL('../..', import.meta.url)
 
@@ -10,6 +11,25 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcess>()
+
+/**
+ * What every server-process test gives the portal: its files in `dir` (messages.conf, webpub.def,
+ * data/), a port of its own, one session secret, no demo data; `extra` adds the gateway, the
+ * database and whatever the test is about.
+ */
+export function serverEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: join(dir, 'data'),
+    MESSAGES_CONF: join(dir, 'messages.conf'),
+    WEB_OPTIONS: join(dir, 'webpub.def'),
+    SESSION_SECRET: 'server-process-test-secret-of-32-characters',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  }
+}
 
 /** The real server (`src/server.ts`) as a child process, as `npm start` runs it. */
 export function startServerProcess(env: Record<string, string>): ServerProcess {

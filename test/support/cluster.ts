@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CliContext } from '../../src/cli/cliContext.js'
+import { readEnv } from '../../src/config/env.js'
+import { freshPostgresUrl, queryDb } from './database.js'
+import { MockVonage } from './mockVonage.js'
+import { seedLibrary } from './seededLibrary.js'
+import { killAllServerProcesses, killServerProcess, type ServerProcess, serverEnv, startServerProcess } from './serverProcess.js'
+import { eventually } from './testApp.js'
+import { ALL_DAY } from './vonageApp.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** WEBPAC_ROLE (SPEC 8): `all` serves HTTP and runs the outbox and timers, `web` the one, `worker` the other. */
+export type Role = 'all' | 'web' | 'worker'
+
+export interface NodeSpec {
+  name: string
+  role?: Role
+  /** The Vonage this node sends through; default the cluster's. A mock per worker tells who sent what. */
+  mock?: MockVonage
+}
+
+export interface PortalNode {
+  name: string
+  role: Role
+  url: string
+  server: ServerProcess
+}
+
+export interface ClusterOptions {
+  /** webpub.def; default SMS_SEND_WINDOW open all day (alerts are held outside it). */
+  webOptions?: string
+  messagesConf?: string
+  /** Bench patrons (PIN BENCH_PIN, numbers benchNumber(i)) written before any node starts. */
+  seed?: { patrons: number; optedIn: number }
+}
+
+/**
+ * Portal nodes as a consortium runs them (SPEC 8): separate `src/server.ts` processes on one
+ * PostgreSQL database (a fresh one of this test file), sharing the config files in one directory
+ * (the shared storage), one SESSION_SECRET, and a mock Vonage that counts what reached the phone.
+ */
+export class Cluster {
+  readonly nodes: PortalNode[] = []
+  private cli: CliContext | null = null
+
+  private constructor(
+    readonly dir: string,
+    readonly databaseUrl: string,
+    readonly mock: MockVonage,
+  ) {}
+
+  static async create(options: ClusterOptions = {}): Promise<Cluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'webpac-nodes-'))
+    mkdirSync(join(dir, 'data'))
+    writeFileSync(join(dir, 'messages.conf'), options.messagesConf ?? '')
+    writeFileSync(join(dir, 'webpub.def'), options.webOptions ?? ALL_DAY)
+    const databaseUrl = await freshPostgresUrl()
+    if (options.seed) await seedLibrary(join(dir, 'seed.sqlite'), options.seed.patrons, options.seed.optedIn, databaseUrl)
+    return new Cluster(dir, databaseUrl, await MockVonage.start())
+  }
+
+  /** The environment of a node, and of the CLI beside them. */
+  env(role: Role = 'all', mock: MockVonage = this.mock): Record<string, string> {
+    return serverEnv(this.dir, { ...mock.env(), DATABASE_URL: this.databaseUrl, WEBPAC_ROLE: role })
+  }
+
+  /** Starts the nodes together (as a deployment's units do) and resolves once each listens. */
+  async start(...specs: NodeSpec[]): Promise<PortalNode[]> {
+    const servers = specs.map((spec) => startServerProcess(this.env(spec.role, spec.mock)))
+    const urls = await Promise.all(servers.map((server) => server.url))
+    const started = specs.map((spec, i) => ({ name: spec.name, role: spec.role ?? 'all', url: urls[i] ?? '', server: servers[i] as ServerProcess }))
+    this.nodes.push(...started)
+    return started
+  }
+
+  kill(node: PortalNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return killServerProcess(node.server, signal)
+  }
+
+  /** What `npm run webpac -- …` would use: the same environment and database, in this process. */
+  private context(): CliContext {
+    this.cli ??= new CliContext(readEnv(this.env(), ROOT, { for: 'cli' }))
+    return this.cli
+  }
+
+  /** `webpac apikey create NAME`: the key for the alerts API. */
+  async apiKey(name = 'ils'): Promise<string> {
+    return (await (await this.context().services()).apiKeys.create(name)).key
+  }
+
+  /** `webpac staff add USER`. */
+  async addStaff(username: string, password: string): Promise<void> {
+    await (await this.context().services()).staffAuth.setAccount(username, password)
+  }
+
+  query<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+    return queryDb<T>(this.databaseUrl, sql, ...params)
+  }
+
+  /** Waits until no outbox row is left in `states` (default: nothing queued or being sent). */
+  async outboxSettled(ms = 30_000, states: readonly string[] = ['queued', 'sending']): Promise<void> {
+    const list = states.map((state) => `'${state}'`).join(', ')
+    await eventually(async () => {
+      const [row] = await this.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state IN (${list})`)
+      return row?.n === 0
+    }, ms)
+  }
+
+  async close(): Promise<void> {
+    killAllServerProcesses()
+    await this.cli?.close()
+    await this.mock.close()
+  }
+}
+
+/** POST /api/v1/alerts as the ILS sends it. */
+export async function postAlert(
+  node: Pick<PortalNode, 'url'>,
+  key: string,
+  alert: { barcode: string; type?: string; text: string },
+): Promise<{ status: number; body: { id?: number; duplicate?: boolean; state?: string; error?: string } }> {
+  const response = await fetch(`${node.url}/api/v1/alerts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'hold', ...alert }),
+  })
+  return { status: response.status, body: (await response.json()) as { id?: number } }
+}
