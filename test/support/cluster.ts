@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CliContext } from '../../src/cli/cliContext.js'
 import { readEnv } from '../../src/config/env.js'
+import type { Store } from '../../src/store/store.js'
 import { freshPostgresUrl, queryDb } from './database.js'
 import { MockVonage } from './mockVonage.js'
 import { seedLibrary } from './seededLibrary.js'
@@ -95,6 +96,11 @@ export class Cluster {
   /** `webpac staff add USER`. */
   async addStaff(username: string, password: string): Promise<void> {
     await (await this.context().services()).staffAuth.setAccount(username, password)
+  }
+
+  /** The database as the CLI opens it, for what a test writes beside the nodes. */
+  store(): Promise<Store> {
+    return this.context().store()
   }
 
   query<T>(sql: string, ...params: unknown[]): Promise<T[]> {

@@ -82,6 +82,7 @@ export class MockVonage {
   private readonly faults: MockFault[] = []
   private readonly hanging = new Set<ServerResponse>()
   private counter = 0
+  private answerDelayMs = 0
 
   private constructor(
     private readonly server: Server,
@@ -121,6 +122,11 @@ export class MockVonage {
   /** The next `count` sends answer with `fault`; later ones are accepted again. */
   failNext(count: number, fault: MockFault): void {
     for (let i = 0; i < count; i += 1) this.faults.push(fault)
+  }
+
+  /** Answers each later send `ms` late (0: at once again), as a slow network does. */
+  delayAnswers(ms: number): void {
+    this.answerDelayMs = ms
   }
 
   /** Forgets queued faults: every later send is accepted. */
@@ -185,6 +191,7 @@ export class MockVonage {
       return
     }
 
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs))
     const fault = this.faults.shift()
     switch (fault?.kind) {
       case 'http500':
