@@ -18,8 +18,9 @@ npx biome check .
 log=$(mktemp)
 sqlite_log=$(mktemp)
 pg_log=$(mktemp)
+multi_log=$(mktemp)
 pg_e2e_log=$(mktemp)
-trap 'rm -f "$log" "$sqlite_log" "$pg_log" "$pg_e2e_log"' EXIT
+trap 'rm -f "$log" "$sqlite_log" "$pg_log" "$multi_log" "$pg_e2e_log"' EXIT
 
 echo "== unit and integration tests (SQLite)"
 # Node 20's runner does not find .ts files by itself: the shell lists them.
@@ -35,11 +36,16 @@ if node --import tsx test/support/checkPostgres.ts; then
   mapfile -t pg_files < <(grep -L '^// sqlite-only:' test/integration/*.test.ts)
   TEST_DATABASE=postgres node --import tsx --test --test-reporter=spec "${pg_files[@]}" | tee "$pg_log"
   cat "$pg_log" >> "$log"
+  # Several portal nodes, each its own server process, on one fresh PostgreSQL database per file
+  # (issue 14). One file at a time: each starts two or three servers on a machine of two cores.
+  echo "== multi-node tests (PostgreSQL, each node its own process)"
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec test/multinode/*.test.ts | tee "$multi_log"
+  cat "$multi_log" >> "$log"
 elif [ "${CI:-}" = "true" ]; then
-  echo "FAILED: CI=true needs PostgreSQL for the second half of the integration tests, and none answers at TEST_DATABASE_URL"
+  echo "FAILED: CI=true needs PostgreSQL for the second half of the integration tests and the multi-node tests, and none answers at TEST_DATABASE_URL"
   exit 1
 else
-  echo "!!! SKIPPED: the PostgreSQL half (integration and browser tests): no PostgreSQL answers at TEST_DATABASE_URL (see above) !!!"
+  echo "!!! SKIPPED: the PostgreSQL half (integration, multi-node and browser tests): no PostgreSQL answers at TEST_DATABASE_URL (see above) !!!"
 fi
 
 if compgen -G "e2e/*.spec.ts" >/dev/null; then
@@ -59,5 +65,6 @@ total() { awk -v re="$1" '$0 ~ re { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$
 passed=$(( $(total '^ℹ pass [0-9]+$') + $(total '^ +[0-9]+ passed') ))
 failed=$(( $(total '^ℹ fail [0-9]+$') + $(total '^ +[0-9]+ failed') ))
 echo "summary: $passed passed, $failed failed" \
-  "(node:test on SQLite $(total '^ℹ pass [0-9]+$' "$sqlite_log") passed, on PostgreSQL $(total '^ℹ pass [0-9]+$' "$pg_log") passed;" \
+  "(node:test on SQLite $(total '^ℹ pass [0-9]+$' "$sqlite_log") passed, on PostgreSQL $(total '^ℹ pass [0-9]+$' "$pg_log") passed," \
+  "multi-node $(total '^ℹ pass [0-9]+$' "$multi_log") passed;" \
   "browser tests on PostgreSQL $(total '^ +[0-9]+ passed' "$pg_e2e_log") passed)"

@@ -25,7 +25,9 @@ after(async () => {
 })
 
 describe('issue 14.6: config files on several nodes (SPEC 2, 8)', () => {
-  test("a messages.conf edit saved through A's staff console (login, CSRF) shows on B's patron page within 2 seconds", { timeout: 30_000 }, async (t) => {
+  test("a messages.conf edit saved through A's staff console (login, CSRF) shows on B's patron page within 2 seconds", {
+    timeout: 30_000,
+  }, async (t) => {
     const patron = new CookieJarClient(b.url)
     assert.equal((await patron.logIn(benchBarcode(PATRON_ID - 1), BENCH_PIN)).status, 303)
     const statusOnB = async () => /data-qa="sms-status">([^<]*)</.exec((await patron.get(`/patroninfo/${PATRON_ID}/top`)).html)?.[1]
@@ -36,7 +38,11 @@ describe('issue 14.6: config files on several nodes (SPEC 2, 8)', () => {
     const editor = await staff.get('/staff/config/messages.conf')
     assert.equal(editor.status, 200)
     const version = /name="version" value="([^"]+)"/.exec(editor.text)?.[1] ?? ''
-    const saved = await staff.post('/staff/config/messages.conf', { version, text: '# messages\nSMS_STATUS_OPTED_IN=Signed up for texts\n' }, editor)
+    const saved = await staff.post(
+      '/staff/config/messages.conf',
+      { version, text: '# messages\nSMS_STATUS_OPTED_IN=Signed up for texts\n' },
+      editor,
+    )
     assert.equal(saved.status, 303, 'A saved the file')
     const savedAt = Date.now()
 

@@ -78,7 +78,9 @@ describe('issue 14.6: a node SIGKILLed under a webhook load spread over two node
     await cluster.outboxSettled(60_000, ['queued'])
 
     const stored = new Set(
-      (await cluster.query<{ message_id: string }>("SELECT message_id FROM inbound_messages WHERE outcome <> 'received'")).map((row) => row.message_id),
+      (await cluster.query<{ message_id: string }>("SELECT message_id FROM inbound_messages WHERE outcome <> 'received'")).map(
+        (row) => row.message_id,
+      ),
     )
     const lost = deliveries.filter((delivery) => !stored.has(delivery.messageId)).map((delivery) => delivery.messageId)
     assert.deepEqual(lost, [], 'every text answered 200 is stored with its outcome')
@@ -92,7 +94,9 @@ describe('issue 14.6: a node SIGKILLed under a webhook load spread over two node
     assert.equal(optedOut?.n, stops, 'each STOP opted its number out')
 
     const helps = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => textOf(i) === 'HELP')
-    const replies = await cluster.query<{ e164: string; n: number }>("SELECT e164, count(*) AS n FROM outbox WHERE kind = 'help' GROUP BY e164")
+    const replies = await cluster.query<{ e164: string; n: number }>(
+      "SELECT e164, count(*) AS n FROM outbox WHERE kind = 'help' GROUP BY e164",
+    )
     assert.deepEqual(
       replies.filter((row) => row.n > 1),
       [],
@@ -105,7 +109,9 @@ describe('issue 14.6: a node SIGKILLed under a webhook load spread over two node
     const twice = [...perPhone].filter(([, n]) => n > 1)
     assert.deepEqual(twice, [], 'no phone got two replies')
     const [sent] = await cluster.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE kind = 'help' AND state = 'sent'")
-    t.diagnostic(`${perPhone.size} replies reached the phones; ${helps.length - (sent?.n ?? 0)} were caught mid-send by the kill (never sent again)`)
+    t.diagnostic(
+      `${perPhone.size} replies reached the phones; ${helps.length - (sent?.n ?? 0)} were caught mid-send by the kill (never sent again)`,
+    )
     assert.ok((sent?.n ?? 0) > 0 && (sent?.n ?? 0) <= perPhone.size, 'each reply recorded as sent reached its phone')
   })
 })

@@ -37,7 +37,7 @@ function queuedFor(patronId: number): Promise<{ id: number; kind: string; state:
 }
 
 describe('issue 14.6: opt-in across two nodes, each running an outbox worker (SPEC 4.3, 8)', () => {
-  test('opt in on B: exactly one invitation reaches Vonage; YES through A\'s webhook shows Opted In on B; STOP through B: nothing more from either node, an alert after it is refused', {
+  test("opt in on B: exactly one invitation reaches Vonage; YES through A's webhook shows Opted In on B; STOP through B: nothing more from either node, an alert after it is refused", {
     timeout: 60_000,
   }, async () => {
     const patronId = OPTED_IN + 1

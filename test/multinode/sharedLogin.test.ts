@@ -24,7 +24,9 @@ after(async () => {
 })
 
 describe('issue 14.6: sessions live in the database (SPEC 8)', () => {
-  test('log in on node A: the same cookie opens the patron pages on node B; logging out on B ends the session on A', { timeout: 30_000 }, async () => {
+  test('log in on node A: the same cookie opens the patron pages on node B; logging out on B ends the session on A', {
+    timeout: 30_000,
+  }, async () => {
     const { id, barcode, name } = patron(0)
     const onA = new CookieJarClient(a.url)
     const onB = onA.at(b.url)
@@ -86,11 +88,15 @@ describe('issue 14.6: the login throttle counts in the database (SPEC 7, SPEC 8)
     assert.equal(login.location, `/patroninfo/${patron(1).id}/top`)
   })
 
-  test('12 wrong PINs for one card sent at once, 6 to each node: at most 5 are checked, the rest answer 429', { timeout: 30_000 }, async () => {
+  test('12 wrong PINs for one card sent at once, 6 to each node: at most 5 are checked, the rest answer 429', {
+    timeout: 30_000,
+  }, async () => {
     const { barcode } = patron(2)
     const onA = await guesserAt(a, '203.0.113.9')
     const onB = await guesserAt(b, '203.0.113.9')
-    const pages = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? onA : onB)(barcode, `1${String(i).padStart(3, '0')}`)))
+    const pages = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? onA : onB)(barcode, `1${String(i).padStart(3, '0')}`)),
+    )
     for (const page of pages) assert.ok(page.status === 401 || page.status === 429, `unexpected ${page.status}`)
     const checked = pages.filter((page) => page.status === 401).length
     assert.ok(checked >= 1 && checked <= 5, `${checked} PINs were checked`)

@@ -15,7 +15,9 @@ after(async () => {
 })
 
 describe('issue 14.6: two nodes started together on an empty database (SPEC 8)', () => {
-  test('both come up, both answer /healthz 200 with the database reachable, and each migration is applied once', { timeout: 60_000 }, async () => {
+  test('both come up, both answer /healthz 200 with the database reachable, and each migration is applied once', {
+    timeout: 60_000,
+  }, async () => {
     const [empty] = await cluster.query<{ n: number }>(
       "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
     )

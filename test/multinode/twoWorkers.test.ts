@@ -52,10 +52,12 @@ describe('issue 14.6: two workers share one outbox (SPEC 8, FOR UPDATE SKIP LOCK
     const started = Date.now()
     await cluster.start({ name: 'worker X', role: 'worker', mock: mockX })
     await eventually(() => mockX.accepted().length > 0, 30_000)
-    // X's sends are slow while Y starts, so that X surely has messages in flight then.
-    mockX.delayAnswers(300)
+    // X surely has messages in flight while Y starts: Vonage holds its answers until Y listens.
+    mockX.holdAnswers()
+    const before = mockX.requests.length
+    await eventually(() => mockX.requests.length > before, 30_000)
     await cluster.start({ name: 'worker Y', role: 'worker', mock: mockY })
-    mockX.delayAnswers(0)
+    mockX.releaseAnswers()
     await cluster.outboxSettled(120_000)
     t.diagnostic(`${ALERTS} alerts sent ${Date.now() - started} ms after the workers were started`)
 

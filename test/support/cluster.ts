@@ -45,7 +45,6 @@ export interface ClusterOptions {
  * (the shared storage), one SESSION_SECRET, and a mock Vonage that counts what reached the phone.
  */
 export class Cluster {
-  readonly nodes: PortalNode[] = []
   private cli: CliContext | null = null
 
   private constructor(
@@ -71,11 +70,10 @@ export class Cluster {
 
   /** Starts the nodes together (as a deployment's units do) and resolves once each listens. */
   async start(...specs: NodeSpec[]): Promise<PortalNode[]> {
-    const servers = specs.map((spec) => startServerProcess(this.env(spec.role, spec.mock)))
-    const urls = await Promise.all(servers.map((server) => server.url))
-    const started = specs.map((spec, i) => ({ name: spec.name, role: spec.role ?? 'all', url: urls[i] ?? '', server: servers[i] as ServerProcess }))
-    this.nodes.push(...started)
-    return started
+    const launched = specs.map((spec) => ({ spec, server: startServerProcess(this.env(spec.role, spec.mock)) }))
+    return Promise.all(
+      launched.map(async ({ spec, server }) => ({ name: spec.name, role: spec.role ?? 'all', url: await server.url, server })),
+    )
   }
 
   kill(node: PortalNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

@@ -82,7 +82,8 @@ export class MockVonage {
   private readonly faults: MockFault[] = []
   private readonly hanging = new Set<ServerResponse>()
   private counter = 0
-  private answerDelayMs = 0
+  /** While answers are held: what releases each waiting one. */
+  private held: Array<() => void> | null = null
 
   private constructor(
     private readonly server: Server,
@@ -124,9 +125,15 @@ export class MockVonage {
     for (let i = 0; i < count; i += 1) this.faults.push(fault)
   }
 
-  /** Answers each later send `ms` late (0: at once again), as a slow network does. */
-  delayAnswers(ms: number): void {
-    this.answerDelayMs = ms
+  /** Holds the answer to every later send until releaseAnswers(): the sends stay in flight, as over a stalled network. */
+  holdAnswers(): void {
+    this.held ??= []
+  }
+
+  releaseAnswers(): void {
+    const waiting = this.held ?? []
+    this.held = null
+    for (const release of waiting) release()
   }
 
   /** Forgets queued faults: every later send is accepted. */
@@ -191,7 +198,14 @@ export class MockVonage {
       return
     }
 
-    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs))
+    if (this.held) {
+      await new Promise<void>((resolve) => this.held?.push(resolve))
+      // The sender gave up waiting (its timeout): nothing was sent.
+      if (res.destroyed) {
+        request.answer = 'hang'
+        return
+      }
+    }
     const fault = this.faults.shift()
     switch (fault?.kind) {
       case 'http500':
