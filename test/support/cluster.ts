@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -55,7 +55,6 @@ export class Cluster {
 
   static async create(options: ClusterOptions = {}): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'webpac-nodes-'))
-    mkdirSync(join(dir, 'data'))
     writeFileSync(join(dir, 'messages.conf'), options.messagesConf ?? '')
     writeFileSync(join(dir, 'webpub.def'), options.webOptions ?? ALL_DAY)
     const databaseUrl = await freshPostgresUrl()
@@ -108,29 +107,35 @@ export class Cluster {
   /** Waits until no outbox row is left in `states` (default: nothing queued or being sent). */
   async outboxSettled(ms = 30_000, states: readonly string[] = ['queued', 'sending']): Promise<void> {
     const list = states.map((state) => `'${state}'`).join(', ')
-    await eventually(async () => {
-      const [row] = await this.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state IN (${list})`)
-      return row?.n === 0
-    }, ms)
+    const settled = async () => (await this.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state IN (${list})`))[0]?.n === 0
+    // Each look is a new connection (a new backend process): a few a second are enough.
+    await eventually(settled, ms, 250)
   }
 
   async close(): Promise<void> {
     killAllServerProcesses()
     await this.cli?.close()
     await this.mock.close()
+    rmSync(this.dir, { recursive: true, force: true })
   }
+}
+
+/** What the alerts API answers (docs/alerts-api.md), as far as these tests read it. */
+interface AlertAnswer {
+  status: number
+  body: { id?: number; duplicate?: boolean; state?: string; error?: string }
 }
 
 /** POST /api/v1/alerts as the ILS sends it. */
 export async function postAlert(
   node: Pick<PortalNode, 'url'>,
   key: string,
-  alert: { barcode: string; type?: string; text: string },
-): Promise<{ status: number; body: { id?: number; duplicate?: boolean; state?: string; error?: string } }> {
+  alert: { barcode: string; text: string },
+): Promise<AlertAnswer> {
   const response = await fetch(`${node.url}/api/v1/alerts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'hold', ...alert }),
   })
-  return { status: response.status, body: (await response.json()) as { id?: number } }
+  return { status: response.status, body: (await response.json()) as AlertAnswer['body'] }
 }

@@ -68,8 +68,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   }
 }
 
-/** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 5_000): Promise<T> {
+/** Polls (every `everyMs`) until `check` returns a value that is not undefined/false, or fails after `ms`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 5_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + ms
   let last: unknown
   for (;;) {
@@ -80,6 +84,6 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
       last = error
     }
     if (Date.now() > deadline) throw last instanceof Error ? last : new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
 }
