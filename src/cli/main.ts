@@ -128,7 +128,7 @@ function program(): Command {
     })
   db.command('copy')
     .description(
-      'copy every patron, registration, consent event, outbox row, webhook record, staff account and API key from the SQLite file ' +
+      'copy every patron, registration, consent event, outbox row, webhook record, staff account, API key and config save from the SQLite file ' +
         'into an empty PostgreSQL database, ids kept; refuses a target that already holds data',
     )
     .requiredOption('--from <sqlite:PATH>', 'the SQLite database file, e.g. sqlite:data/webpac.sqlite')
