@@ -3,6 +3,7 @@ import { allErrors, type ConfigPaths, type ConfigSnapshot, readConfig } from '..
 import { type Env, readEnv } from '../config/env.js'
 import { silentLogger } from '../logger.js'
 import { ApiKeyService } from '../services/apiKeyService.js'
+import { ConfigHistory } from '../services/configHistory.js'
 import { type ServiceDeps, systemClock } from '../services/deps.js'
 import { Ledger } from '../services/ledger.js'
 import { StaffActions } from '../services/staffActions.js'
@@ -15,6 +16,7 @@ export interface CliServices {
   apiKeys: ApiKeyService
   staffAuth: StaffAuthService
   staffActions: StaffActions
+  configHistory: ConfigHistory
 }
 
 // The CLI reads the same environment as the server (DATA_DIR, DATABASE_URL, MESSAGES_CONF,
@@ -62,6 +64,7 @@ export class CliContext {
       apiKeys: new ApiKeyService(deps),
       staffAuth: new StaffAuthService(deps),
       staffActions: new StaffActions({ ...deps, ledger: new Ledger(deps) }),
+      configHistory: new ConfigHistory(deps),
     }
     return this.#services
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { Kysely, sql } from 'kysely'
 import { ApiKeyRepository } from './apiKeyRepository.js'
+import { ConfigSaveRepository } from './configSaveRepository.js'
 import { ConsentRepository } from './consentRepository.js'
 import { type WriteFailure, WriteHealth } from './errors.js'
 import { GroupCommit } from './groupCommit.js'
@@ -30,6 +31,7 @@ export interface Repositories {
   staff: StaffRepository
   apiKeys: ApiKeyRepository
   simulatorMessages: SimulatorMessageRepository
+  configSaves: ConfigSaveRepository
 }
 
 /**
@@ -89,6 +91,7 @@ export function repositories(db: Kysely<Tables>): Repositories {
     staff: new StaffRepository(db),
     apiKeys: new ApiKeyRepository(db),
     simulatorMessages: new SimulatorMessageRepository(db),
+    configSaves: new ConfigSaveRepository(db),
   }
 }
 
