@@ -8,6 +8,8 @@ import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './sch
 const IS_QUEUED = sql<boolean>`state = 'queued'`
 // The same for the partial index on opt-in texts (outbox_optin_texts, migration 6).
 const IS_OPT_IN_TEXT = sql<boolean>`kind IN ('invitation', 'confirmation')`
+// The same for the partial index on rows in flight (outbox_in_flight, migration 4).
+const IS_IN_FLIGHT = sql<boolean>`state IN ('queued', 'sending')`
 
 type Changes = Partial<Omit<OutboxMessage, 'id'>>
 
@@ -140,8 +142,33 @@ export class OutboxRepository {
     const row = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(sql<boolean>`state IN ('queued', 'sending')`)
+      .where(IS_IN_FLIGHT)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
+
+  /** Queued and sending rows by state: read from the partial index alone, however long the outbox. */
+  countInFlightByState(): Promise<StateCount[]> {
+    return this.countByState(true)
+  }
+
+  /** Every row by state: a scan of the whole outbox (no index covers the delivered and failed ones). */
+  countAllByState(): Promise<StateCount[]> {
+    return this.countByState(false)
+  }
+
+  private async countByState(inFlightOnly: boolean): Promise<StateCount[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+      .$if(inFlightOnly, (query) => query.where(IS_IN_FLIGHT))
+      .groupBy('state')
+      .execute()
+    return rows.map((row) => ({ state: row.state, count: Number(row.n) }))
+  }
+}
+
+export interface StateCount {
+  state: OutboxState
+  count: number
 }

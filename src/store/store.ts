@@ -34,6 +34,13 @@ export interface Repositories {
   configSaves: ConfigSaveRepository
 }
 
+/** How busy the database connections are; read when /metrics is scraped. */
+export type ConnectionUse =
+  /** PostgreSQL: the pool's open connections (at most `max`, DATABASE_POOL_SIZE), and the queries waiting for one. */
+  | { database: 'postgres'; max: number; open: number; idle: number; waiting: number }
+  /** SQLite has one connection: what can queue is units of work waiting for the next group commit. */
+  | { database: 'sqlite'; commitQueue: number }
+
 /**
  * The only door services have to the database. Everything is async so that the same
  * services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
@@ -76,6 +83,7 @@ export interface Store {
   writeFailure(): WriteFailure | null
   /** A write that changes nothing, to learn whether the disk has recovered. */
   probeWrite(): Promise<void>
+  connectionUse(): ConnectionUse
   close(): Promise<void>
 }
 
@@ -128,6 +136,10 @@ class KyselyStore implements Store {
 
   writeFailure(): WriteFailure | null {
     return this.health.failure
+  }
+
+  connectionUse(): ConnectionUse {
+    return { database: 'sqlite', commitQueue: this.commits.waiting }
   }
 
   // Rewrites the header's user_version with its own value: a real write through the WAL.

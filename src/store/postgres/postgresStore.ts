@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { isUniqueViolation, type WriteFailure, WriteHealth } from '../errors.js'
 import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
-import type { Repositories, Store } from '../store.js'
+import type { ConnectionUse, Repositories, Store } from '../store.js'
 import { createPool, migratePostgres, waitForDatabase } from './openPostgres.js'
 import { isRetryable } from './pgErrors.js'
 import { postgresDialect } from './postgresDialect.js'
@@ -78,6 +78,11 @@ class PostgresStore implements Store {
 
   writeFailure(): WriteFailure | null {
     return this.health.failure
+  }
+
+  connectionUse(): ConnectionUse {
+    const { pool } = this
+    return { database: 'postgres', max: pool.options.max, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }
   }
 
   // A real write that changes nothing: refused by a read-only server, failing on a full disk.
