@@ -40,6 +40,8 @@ export interface Env {
   /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
   sessionSecretGenerated: boolean
   seedDemo: boolean
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token, from every address (loopback too). */
+  metricsToken: string | null
 }
 
 /** A refusal to start: one line that names what is missing or wrong. */
@@ -48,6 +50,8 @@ export class EnvError extends Error {
 }
 
 const MIN_SESSION_SECRET_LENGTH = 32
+// The metrics token is checked on every scrape from anywhere: as long as a session secret, so it cannot be guessed online.
+const MIN_METRICS_TOKEN_LENGTH = 32
 
 type Source = Readonly<Record<string, string | undefined>>
 
@@ -96,6 +100,13 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
   }
   const seedDemo = !production && (seedValue ?? '1') === '1'
 
+  const metricsToken = value('METRICS_TOKEN') ?? null
+  if (production && metricsToken !== null && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new EnvError(
+      `NODE_ENV=production needs METRICS_TOKEN of at least ${MIN_METRICS_TOKEN_LENGTH} characters (or none: /metrics then answers loopback only)`,
+    )
+  }
+
   return {
     production,
     port,
@@ -112,6 +123,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
     sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
+    metricsToken,
   }
 }
 
