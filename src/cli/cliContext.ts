@@ -6,6 +6,7 @@ import { ApiKeyService } from '../services/apiKeyService.js'
 import { ConfigHistory } from '../services/configHistory.js'
 import { type ServiceDeps, systemClock } from '../services/deps.js'
 import { Ledger } from '../services/ledger.js'
+import { Metrics } from '../services/metrics.js'
 import { StaffActions } from '../services/staffActions.js'
 import { StaffAuthService } from '../services/staffAuthService.js'
 import { openStore, type Store } from '../store/store.js'
@@ -59,6 +60,8 @@ export class CliContext {
       clock: systemClock,
       log: silentLogger(),
       onQueued: () => {},
+      // The CLI serves no /metrics: what its services count goes nowhere.
+      metrics: new Metrics(),
     }
     this.#services = {
       apiKeys: new ApiKeyService(deps),

@@ -13,11 +13,13 @@ import type { ServiceDeps } from './deps.js'
 import { InboundTexts } from './inboundTexts.js'
 import { InvitationExpiry } from './invitationExpiry.js'
 import { Ledger } from './ledger.js'
+import { Metrics } from './metrics.js'
 import { OptInForm } from './optInForm.js'
 import { OutboxSignal } from './outboxSignal.js'
 import { OutboxWorker, type OutboxWorkerOptions } from './outboxWorker.js'
 import { PatronAuthService } from './patronAuthService.js'
 import { PatronSmsView } from './patronSmsView.js'
+import { registerScrapeGauges } from './scrapeGauges.js'
 import { SendResults } from './sendResults.js'
 import { StaffActions } from './staffActions.js'
 import { buildStaffServices, type StaffServices } from './staffServices.js'
@@ -50,6 +52,8 @@ export interface Services {
   /** The staff console (SPEC 6). */
   staff: StaffServices
   outboxWorker: OutboxWorker
+  /** What GET /metrics shows (SPEC 8): this app's own registry. */
+  metrics: Metrics
   /** Stops the timers and closes the database; in-flight sends finish first. */
   shutdown(): Promise<void>
   /** Starts the watcher, the outbox worker and the periodic jobs. */
@@ -65,6 +69,8 @@ export interface BuildOptions {
   configPollMs?: number
   /** How often invitations are checked for expiry and old sessions swept. */
   housekeepingMs?: number
+  /** How long /metrics reuses its count of the whole outbox (default 60 s). */
+  outboxTotalsMaxAgeMs?: number
 }
 
 // The composition root: the only place that opens the database, reads the config files and
@@ -82,9 +88,14 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const gateway = options.gateway ?? vonage ?? simulator
   if (!gateway) throw new Error('no SMS gateway')
 
+  // One registry per app, never prom-client's global one: a process (a test run) may build many.
+  const metrics = new Metrics()
+  registerScrapeGauges(metrics.registry, { store, config, log, outboxTotalsMaxAgeMs: options.outboxTotalsMaxAgeMs })
+  config.onReload((file, outcome) => metrics.configReloaded(file, outcome))
+
   // Made before both sides of the cycle: the services that queue SMS notify it, the worker listens.
   const queued = new OutboxSignal()
-  const deps: ServiceDeps = { store, config: current, clock, log, onQueued: () => queued.notify() }
+  const deps: ServiceDeps = { store, config: current, clock, log, onQueued: () => queued.notify(), metrics }
   const ledger = new Ledger(deps)
   const invitationExpiry = new InvitationExpiry({ ...deps, ledger })
   const patronSmsView = new PatronSmsView({ ...deps, ledger, expiry: invitationExpiry })
@@ -134,6 +145,7 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
     apiKeys,
     staff,
     outboxWorker,
+    metrics,
     async startBackground() {
       config.start()
       await outboxWorker.start()

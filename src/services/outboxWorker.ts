@@ -38,7 +38,7 @@ export class OutboxWorker {
   private stopped = true
 
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log'> & {
+    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log' | 'metrics'> & {
       gateway: SmsGateway
       sendResults: Pick<SendResults, 'record'>
       /** Rung by the services that queue SMS: the worker wakes at once instead of at its next poll. */
@@ -174,6 +174,7 @@ export class OutboxWorker {
     }
     const retries = result.outcome === 'retry' && row.attempts < this.maxAttempts
     const retryAt = retries ? this.deps.clock().getTime() + retryDelayMs(row.attempts) : null
+    this.deps.metrics.smsSendOutcome(row.kind, result.outcome === 'sent' ? 'sent' : retries ? 'retry' : 'failed')
     if (result.outcome !== 'sent') {
       const { outcome, error } = result
       this.deps.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome, error, retryAt }, 'SMS not sent')

@@ -20,7 +20,7 @@ export interface StaffServices {
 }
 
 export function buildStaffServices(
-  deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log'> & {
+  deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log' | 'metrics'> & {
     patronSmsView: PatronSmsView
     actions: StaffActions
     watcher: ConfigWatcher
