@@ -31,6 +31,11 @@ describe('environment (SPEC 1)', () => {
     ['without an explicit SMS_GATEWAY', { ...PRODUCTION, SMS_GATEWAY: '' }, /SMS_GATEWAY/],
     ['with SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
     [
+      'with a METRICS_TOKEN of 31 characters (issue 14 item 4)',
+      { ...PRODUCTION, METRICS_TOKEN: 'm'.repeat(31) },
+      /METRICS_TOKEN of at least 32 characters/,
+    ],
+    [
       'with vonage but no signature secret',
       { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' },
       /VONAGE_SIGNATURE_SECRET/,
@@ -60,6 +65,13 @@ describe('environment (SPEC 1)', () => {
     const env = readEnv(PRODUCTION)
     assert.equal(env.seedDemo, false)
     assert.equal(env.smsGateway, 'simulator')
+  })
+
+  test('SPEC 8 METRICS_TOKEN: none by default (/metrics answers loopback only); production takes one of 32 characters or more, development any', () => {
+    assert.equal(readEnv({}).metricsToken, null)
+    assert.equal(readEnv(PRODUCTION).metricsToken, null)
+    assert.equal(readEnv({ ...PRODUCTION, METRICS_TOKEN: ` ${'m'.repeat(32)} ` }).metricsToken, 'm'.repeat(32))
+    assert.equal(readEnv({ METRICS_TOKEN: 'short' }).metricsToken, 'short')
   })
 
   test('bad values are refused with the variable named: PORT, SMS_GATEWAY, VONAGE_SIGNATURE_METHOD', () => {
