@@ -2,10 +2,8 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 import { CONF_KINDS, type ConfKind } from '../config/configSnapshot.js'
 import type { ReloadOutcome } from '../config/configWatcher.js'
 import type { Keyword } from '../domain/keywords.js'
-import type { OutboundKind } from '../domain/optIn.js'
+import { KEYWORDS, OUTBOUND_KINDS, type OutboundKind } from '../domain/optIn.js'
 
-const OUTBOUND_KINDS: readonly OutboundKind[] = ['invitation', 'confirmation', 'optout', 'help', 'alert']
-const KEYWORDS: readonly Keyword[] = ['stop', 'start', 'yes', 'no', 'help', 'other']
 const WEBHOOKS = ['inbound', 'status'] as const
 const LOGINS = ['patron', 'staff'] as const
 const RELOAD_OUTCOMES: readonly ReloadOutcome[] = ['applied', 'rejected']
@@ -93,8 +91,8 @@ export class Metrics {
 
   /**
    * One finished request. On every request's path: one observe (a label hash and a walk of 12
-   * buckets, about a microsecond), no allocation beyond the label object. `route` must be a
-   * pattern from the code, never from the URL, or an attacker could grow the series without end.
+   * buckets; 1–3 µs with the two clock reads around the request). `route` must be a pattern from
+   * the code, never from the URL, or an attacker could grow the series without end.
    */
   requestFinished(route: string, method: string, status: number, seconds: number): void {
     this.requestSeconds.observe(
