@@ -4,12 +4,13 @@ import type { Logger } from '../logger.js'
 import type { SmsGateway } from '../sms/gateway.js'
 import { SimulatorGateway } from '../sms/simulatorGateway.js'
 import { VonageGateway } from '../sms/vonageGateway.js'
-import { openStore, type Store } from '../store/store.js'
+import { isPostgresUrl, openStore, type Store } from '../store/store.js'
 import { AlertService } from './alertService.js'
 import { ApiKeyService } from './apiKeyService.js'
 import { ConcatService } from './concatService.js'
 import { DeliveryReceipts } from './deliveryReceipts.js'
 import type { ServiceDeps } from './deps.js'
+import { Housekeeping } from './housekeeping.js'
 import { InboundTexts } from './inboundTexts.js'
 import { InvitationExpiry } from './invitationExpiry.js'
 import { Ledger } from './ledger.js'
@@ -50,9 +51,14 @@ export interface Services {
   /** The staff console (SPEC 6). */
   staff: StaffServices
   outboxWorker: OutboxWorker
-  /** Stops the timers and closes the database; in-flight sends finish first. */
+  /** Expiry, abandoned claims, old sessions and attempt counters: a worker node's periodic jobs. */
+  housekeeping: Housekeeping
+  /** Stops the timers and closes the database; in-flight sends and housekeeping finish first. */
   shutdown(): Promise<void>
-  /** Starts the watcher, the outbox worker and the periodic jobs. */
+  /**
+   * Starts what env.role runs: every role the config watcher; `worker` and `all` the outbox
+   * worker and the housekeeping timers. A `web` node only queues: the workers send.
+   */
   startBackground(): Promise<void>
 }
 
@@ -92,7 +98,13 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const inboundTexts = new InboundTexts({ ...deps, ledger })
   const deliveryReceipts = new DeliveryReceipts({ ...deps, ledger })
   const sendResults = new SendResults({ ...deps, ledger })
-  const outboxWorker = new OutboxWorker({ ...deps, gateway, sendResults, queued, options: options.outboxWorker })
+  const outboxWorker = new OutboxWorker({
+    ...deps,
+    gateway,
+    sendResults,
+    queued,
+    options: { sharedOutbox: isPostgresUrl(env.databaseUrl), ...options.outboxWorker },
+  })
   simulator?.onReceipt((receipt) => deliveryReceipts.handle(receipt))
   const concat = new ConcatService({ ...deps, inboundTexts })
   const patronAuth = new PatronAuthService(deps)
@@ -102,18 +114,8 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const paths = { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }
   const staff = buildStaffServices({ ...deps, patronSmsView, actions, watcher: config, paths })
 
-  const timers: NodeJS.Timeout[] = []
-  const housekeepingMs = options.housekeepingMs ?? 60_000
-  const housekeeping = async () => {
-    try {
-      const expired = await invitationExpiry.expireOverdue()
-      if (expired > 0) log.info({ expired }, 'unanswered invitations expired')
-      await store.repos.sessions.deleteExpired(clock().getTime())
-      await store.rateLimits.sweep()
-    } catch (error) {
-      log.error({ err: error }, 'housekeeping failed')
-    }
-  }
+  const housekeeping = new Housekeeping({ ...deps, invitationExpiry, outboxWorker })
+  const runsWorker = env.role !== 'web'
 
   const services: Services = {
     env,
@@ -134,17 +136,16 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
     apiKeys,
     staff,
     outboxWorker,
+    housekeeping,
     async startBackground() {
       config.start()
+      if (!runsWorker) return
       await outboxWorker.start()
-      await housekeeping()
-      const timer = setInterval(housekeeping, housekeepingMs)
-      timer.unref()
-      timers.push(timer)
+      await housekeeping.start(options.housekeepingMs ?? 60_000)
     },
     async shutdown() {
-      for (const timer of timers) clearInterval(timer)
       config.stop()
+      await housekeeping.stop()
       await outboxWorker.stop()
       await store.close()
     },
