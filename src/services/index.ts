@@ -90,7 +90,11 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
 
   // Made before both sides of the cycle: the services that queue SMS notify it, the worker listens.
   const queued = new OutboxSignal()
-  const deps: ServiceDeps = { store, config: current, clock, log, onQueued: () => queued.notify() }
+  const runsWorker = env.role !== 'web'
+  // A node with a worker of its own wakes it in-process; a web node has none, so after its commit
+  // it wakes the workers of the other processes (PostgreSQL's NOTIFY; all of them poll as well).
+  const onQueued = runsWorker ? () => queued.notify() : () => store.outboxWakeUps?.notify()
+  const deps: ServiceDeps = { store, config: current, clock, log, onQueued }
   const ledger = new Ledger(deps)
   const invitationExpiry = new InvitationExpiry({ ...deps, ledger })
   const patronSmsView = new PatronSmsView({ ...deps, ledger, expiry: invitationExpiry })
@@ -115,7 +119,6 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const staff = buildStaffServices({ ...deps, patronSmsView, actions, watcher: config, paths })
 
   const housekeeping = new Housekeeping({ ...deps, invitationExpiry, outboxWorker })
-  const runsWorker = env.role !== 'web'
 
   const services: Services = {
     env,
@@ -141,6 +144,10 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
       config.start()
       if (!runsWorker) return
       await outboxWorker.start()
+      await store.outboxWakeUps?.listen(
+        () => outboxWorker.wake(),
+        (error) => log.warn({ err: error }, 'outbox wake-ups from other nodes lost: polling until the LISTEN connection is back'),
+      )
       await housekeeping.start(options.housekeepingMs ?? 60_000)
     },
     async shutdown() {
