@@ -12,7 +12,7 @@ export function createWorkerApp(services: Services): Express {
   app.disable('x-powered-by')
   app.set('etag', false)
   app.use(healthRoutes(services))
-  // /metrics (issue 14 item 4) is mounted here too.
+  // Issue 14 item 4: /metrics is mounted here, beside /healthz, as in app.ts (metricsRoutes(services)).
   app.use((_req, res) => void res.status(404).type('text/plain').send('Not found: this is a WebPAC SMS worker node\n'))
   app.use(workerErrors(services))
   return app
