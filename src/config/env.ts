@@ -12,6 +12,13 @@ type LogLevel = (typeof LOG_LEVELS)[number]
 const THREADPOOL_MAX = 1024
 const THREADPOOL_DEFAULT = 4
 
+/**
+ * WEBPAC_ROLE (SPEC 8): `all` serves HTTP and sends; on several nodes `web` serves HTTP only and
+ * `worker` runs the outbox worker and the housekeeping timers, answering only /healthz.
+ */
+export const ROLES = ['all', 'web', 'worker'] as const
+export type Role = (typeof ROLES)[number]
+
 export interface VonageEnv {
   apiKey: string
   apiSecret: string
@@ -28,6 +35,8 @@ export interface Env {
   databaseUrl: string | undefined
   /** DATABASE_POOL_SIZE: PostgreSQL connections each process keeps at most (SPEC 8). */
   databasePoolSize: number
+  /** WEBPAC_ROLE: what this process runs (`all` for the CLI, which reads no role). */
+  role: Role
   messagesConfPath: string
   webOptionsPath: string
   logLevel: LogLevel
@@ -57,7 +66,8 @@ type Source = Readonly<Record<string, string | undefined>>
 
 /**
  * Reads and checks the environment. The CLI (`for: 'cli'`) shares the paths and database
- * settings but serves no web requests, so the server's production refusals do not apply to it.
+ * settings but serves no web requests, so the server's production refusals do not apply to it,
+ * and it has no role.
  */
 export function readEnv(source: Source = process.env, cwd = process.cwd(), options: { for: 'server' | 'cli' } = { for: 'server' }): Env {
   const production = source.NODE_ENV === 'production' && options.for === 'server'
@@ -84,6 +94,9 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
       `NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`,
     )
   }
+
+  const databaseUrl = value('DATABASE_URL')
+  const role = options.for === 'server' ? readRole(value('WEBPAC_ROLE'), databaseUrl) : 'all'
 
   const gatewayName = value('SMS_GATEWAY')
   if (gatewayName && gatewayName !== 'simulator' && gatewayName !== 'vonage') {
@@ -112,8 +125,9 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     port,
     host: value('HOST') ?? '127.0.0.1',
     dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
-    databaseUrl: value('DATABASE_URL'),
+    databaseUrl,
     databasePoolSize: readPoolSize(value('DATABASE_POOL_SIZE')),
+    role,
     messagesConfPath: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
     webOptionsPath: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
     logLevel: readLogLevel(value('LOG_LEVEL')),
@@ -148,6 +162,23 @@ function readVonage(value: (name: string) => string | undefined, production: boo
     signatureMethod: method as SignatureMethod,
     restHost: value('VONAGE_REST_HOST') ?? null,
   }
+}
+
+// One SQLite file serves one process (its single writer, the outbox worker's start-up recovery),
+// so a web node and a worker node need PostgreSQL between them (docs/decisions.md).
+function readRole(raw: string | undefined, databaseUrl: string | undefined): Role {
+  if (raw === undefined) return 'all'
+  if (!(ROLES as readonly string[]).includes(raw)) {
+    throw new EnvError(`WEBPAC_ROLE must be one of ${ROLES.join(', ')}, got "${raw}"`)
+  }
+  // store.ts's isPostgresUrl, spelled here: config/ imports nothing from the app.
+  const onPostgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl)
+  if (raw !== 'all' && !onPostgres) {
+    throw new EnvError(
+      `WEBPAC_ROLE=${raw} needs DATABASE_URL=postgres://…: one SQLite file serves one process, so on SQLite only WEBPAC_ROLE=all runs`,
+    )
+  }
+  return raw as Role
 }
 
 const POOL_SIZE_DEFAULT = 10

@@ -108,14 +108,18 @@ export class OutboxRepository {
     return Number(result.numAffectedRows ?? 0n)
   }
 
-  // After a crash, a row caught mid-send may or may not have reached the gateway. It is
-  // never sent again (no double texts); a later delivery receipt settles it.
-  async markInFlightUnknown(at: string): Promise<number> {
-    const result = await this.db
+  // A row caught mid-send by a stopped worker may or may not have reached the gateway. It is
+  // never sent again (no double texts); a later delivery receipt settles it. `claimedBefore`:
+  // only rows claimed before then (another worker may hold the newer ones); null: every row.
+  async markInFlightUnknown(at: string, claimedBefore: string | null): Promise<number> {
+    let query = this.db
       .updateTable('outbox')
-      .set({ state: 'unknown', error: 'process stopped while sending', updated_at: at })
+      .set({ state: 'unknown', error: 'worker stopped while sending', updated_at: at })
       .where('state', '=', 'sending')
-      .executeTakeFirst()
+    // A row in 'sending' keeps the updated_at of its claim: nothing else writes it until the
+    // send's outcome (or a receipt) moves it on.
+    if (claimedBefore !== null) query = query.where('updated_at', '<', claimedBefore)
+    const result = await query.executeTakeFirst()
     return Number(result.numUpdatedRows)
   }
 

@@ -42,6 +42,20 @@ export type ConnectionUse =
   | { database: 'sqlite'; commitQueue: number }
 
 /**
+ * Wake-ups for the outbox workers of other processes on the same database (PostgreSQL's
+ * LISTEN/NOTIFY). A hint only: workers poll as well, so a lost one costs a poll's wait.
+ */
+export interface OutboxWakeUps {
+  /** After a commit that queued SMS: the workers of every other process look at the outbox now. */
+  notify(): void
+  /**
+   * Calls `wake` on each other process's notify, until the store closes. A dropped connection is
+   * reported to `onLost` and made again in the background (the poll covers the gap).
+   */
+  listen(wake: () => void, onLost: (error: Error) => void): Promise<void>
+}
+
+/**
  * The only door services have to the database. Everything is async so that the same
  * services run on a networked database (PostgreSQL, for several portal nodes) unchanged.
  *
@@ -66,6 +80,8 @@ export interface Store {
   readonly repos: Repositories
   /** Attempt counters (the login throttle, SPEC 7), kept in the database. */
   readonly rateLimits: RateLimits
+  /** Null on SQLite, whose one process wakes its own worker. */
+  readonly outboxWakeUps: OutboxWakeUps | null
   /**
    * The SQLite file, or the PostgreSQL URL as DATABASE_URL gave it; tests open it to look at
    * rows no repository reads.
@@ -106,6 +122,7 @@ export function repositories(db: Kysely<Tables>): Repositories {
 class KyselyStore implements Store {
   readonly repos: Repositories
   readonly rateLimits: RateLimits
+  readonly outboxWakeUps = null
   private readonly commits: GroupCommit<Tables>
 
   constructor(

@@ -110,6 +110,47 @@ describe('environment (SPEC 1)', () => {
     }
   })
 
+  const PG = { DATABASE_URL: 'postgres://webpac@db.example/webpac' }
+
+  test('issue 14 item 1 (SPEC 8): WEBPAC_ROLE is all when unset; web and worker are taken on PostgreSQL', () => {
+    assert.equal(readEnv({}).role, 'all')
+    assert.equal(readEnv({ WEBPAC_ROLE: 'all' }).role, 'all')
+    assert.equal(readEnv({ ...PG, WEBPAC_ROLE: 'web' }).role, 'web')
+    assert.equal(readEnv({ ...PG, WEBPAC_ROLE: 'worker' }).role, 'worker')
+    assert.equal(readEnv({ DATABASE_URL: 'postgresql://db.example/webpac', WEBPAC_ROLE: 'worker' }).role, 'worker')
+  })
+
+  test('issue 14 item 1: another WEBPAC_ROLE is refused in one line naming the variable and the allowed values', () => {
+    for (const bad of ['both', 'WEB', 'workers', 'web,worker']) {
+      assert.throws(
+        () => readEnv({ ...PG, WEBPAC_ROLE: bad }),
+        (error: unknown) =>
+          error instanceof EnvError &&
+          error.message === `WEBPAC_ROLE must be one of all, web, worker, got "${bad}"` &&
+          !error.message.includes('\n'),
+      )
+    }
+  })
+
+  test('issue 14 item 1: on SQLite (no DATABASE_URL, or sqlite:) WEBPAC_ROLE=web or worker is refused in one line asking for PostgreSQL', () => {
+    for (const source of [{}, { DATABASE_URL: 'sqlite:/var/lib/webpac/webpac.sqlite' }]) {
+      for (const role of ['web', 'worker']) {
+        assert.throws(
+          () => readEnv({ ...source, WEBPAC_ROLE: role }),
+          (error: unknown) =>
+            error instanceof EnvError &&
+            error.message.startsWith(`WEBPAC_ROLE=${role} needs DATABASE_URL=postgres://`) &&
+            /only WEBPAC_ROLE=all/.test(error.message) &&
+            !error.message.includes('\n'),
+        )
+      }
+    }
+  })
+
+  test("issue 14 item 1: the webpac CLI reads no role, so a node's WEBPAC_ROLE never stops a command", () => {
+    assert.equal(readEnv({ WEBPAC_ROLE: 'worker' }, '/', { for: 'cli' }).role, 'all')
+  })
+
   test('the webpac CLI shares the paths but not the web server refusals: no SESSION_SECRET needed in production', () => {
     const env = readEnv({ NODE_ENV: 'production', DATA_DIR: '/var/lib/webpac' }, '/', { for: 'cli' })
     assert.equal(env.dataDir, '/var/lib/webpac')

@@ -5,6 +5,7 @@ import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
 import type { ConnectionUse, Repositories, Store } from '../store.js'
 import { createPool, migratePostgres, waitForDatabase } from './openPostgres.js'
+import { PostgresOutboxWakeUps } from './outboxWakeUps.js'
 import { isRetryable } from './pgErrors.js'
 import { postgresDialect } from './postgresDialect.js'
 import { PostgresRateLimits } from './postgresRateLimits.js'
@@ -36,6 +37,7 @@ export interface PostgresStoreOptions {
 class PostgresStore implements Store {
   readonly rateLimits: RateLimits
   readonly repos: Repositories
+  readonly outboxWakeUps: PostgresOutboxWakeUps
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -46,6 +48,7 @@ class PostgresStore implements Store {
   ) {
     this.repos = repositories(db)
     this.rateLimits = new PostgresRateLimits(db)
+    this.outboxWakeUps = new PostgresOutboxWakeUps(pool, location)
   }
 
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -91,6 +94,7 @@ class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.outboxWakeUps.close()
     await this.db.destroy()
     // Kysely ends the pool only if it ran a query; idle connections would keep a CLI run alive.
     if (!this.pool.ending && !this.pool.ended) await this.pool.end()
