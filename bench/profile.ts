@@ -7,6 +7,7 @@ import { productionEnv } from './env.js'
 import { load } from './lib/load.js'
 import { startServer } from './lib/processes.js'
 import { BENCH_PIN, benchBarcode, benchNumber } from './lib/seedDatabase.js'
+import { summarizeAreas } from './profileAreas.js'
 import { summarizeProfile } from './profileSummary.js'
 import { HTTPS, logIn } from './scenarios.js'
 
@@ -44,3 +45,5 @@ await new Promise((resolve) => server.process.once('exit', resolve))
 const [file] = readdirSync(profileDir)
 console.log(join(profileDir, file ?? ''))
 process.stdout.write(summarizeProfile(join(profileDir, file ?? ''), 30))
+process.stdout.write('\nBy area (self time, share of the busy time: idle and start-up left out):\n')
+process.stdout.write(summarizeAreas(join(profileDir, file ?? '')))

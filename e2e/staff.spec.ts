@@ -145,4 +145,14 @@ test.describe('SPEC 6 staff console', () => {
     await expect(config.problem).toBeVisible()
     expect(await axeViolations(page), 'editor with errors').toEqual([])
   })
+
+  test("issue 14 WCAG 2.2 AA (axe-core): the configuration page with a file's save history has no violations", async ({ page }) => {
+    await new StaffConsolePage(page).logIn(DEMO_STAFF.username, DEMO_STAFF.password)
+    const config = new StaffConfigPage(page)
+    await config.edit('webpub.def')
+    await config.save('SMS_LIBRARY_NAME=Demo Public Library\n')
+    const history = page.getByTestId('config-webpub.def').getByRole('table', { name: 'Last 1 save of webpub.def, newest first' })
+    await expect(history.getByRole('row').nth(1)).toContainText(DEMO_STAFF.username)
+    expect(await axeViolations(page)).toEqual([])
+  })
 })

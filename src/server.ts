@@ -6,6 +6,7 @@ import { createLogger } from './logger.js'
 import { DEMO_PATRONS, DEMO_STAFF, seedDemoData } from './services/demoSeed.js'
 import { buildServices, type Services } from './services/index.js'
 import { DatabaseUnreachableError } from './store/errors.js'
+import { createWorkerApp } from './workerApp.js'
 
 function refuse(message: string): never {
   process.stderr.write(`webpac: ${message}\n`)
@@ -13,10 +14,14 @@ function refuse(message: string): never {
 }
 
 function banner(env: Env, url: string, seeded: boolean): string {
+  const gateway = `  SMS gateway: ${env.smsGateway}`
+  // serverProcess.ts (tests) and operators' scripts wait for "listening on http://HOST:PORT".
+  if (env.role === 'worker') return [`WebPAC SMS worker is listening on ${url} (health and metrics only)`, gateway].join('\n')
   const lines = [
     `WebPAC SMS is listening on ${url}`,
-    `  SMS gateway: ${env.smsGateway}${env.smsGateway === 'simulator' ? ` (simulated phones at ${url}/simulator)` : ''}`,
+    `${gateway}${env.smsGateway === 'simulator' ? ` (simulated phones at ${url}/simulator)` : ''}`,
   ]
+  if (env.role === 'web') lines.push('  Role: web. SMS are queued here and sent by the worker nodes (WEBPAC_ROLE=worker).')
   if (env.seedDemo) {
     lines.push(seeded ? '  Demo data seeded. Patron logins (barcode / PIN):' : '  Demo patron logins (barcode / PIN):')
     for (const patron of DEMO_PATRONS) lines.push(`    ${patron.barcode} / ${patron.pin}  ${patron.name}: ${patron.note}`)
@@ -43,17 +48,19 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError || error instanceof DatabaseUnreachableError) refuse(error.message)
     throw error
   }
-  const seeded = env.seedDemo ? await seedDemoData(services.store) : false
+  // Demo patrons are for the pages, which a worker node does not serve.
+  const seeded = env.seedDemo && env.role !== 'worker' ? await seedDemoData(services.store) : false
   await services.startBackground()
 
-  const server = createServer(createApp(services))
+  const server = createServer(env.role === 'worker' ? createWorkerApp(services) : createApp(services))
   server.listen(env.port, env.host, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : env.port
     process.stdout.write(`${banner(env, `http://${env.host}:${port}`, seeded)}\n`)
   })
 
-  // SIGTERM: stop accepting, let in-flight requests and the outbox batch finish, close the db.
+  // SIGTERM, whatever the role: stop accepting, let in-flight requests, the outbox batch and a
+  // housekeeping round finish (what this role runs), close the db.
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

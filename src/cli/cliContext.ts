@@ -3,8 +3,10 @@ import { allErrors, type ConfigPaths, type ConfigSnapshot, readConfig } from '..
 import { type Env, readEnv } from '../config/env.js'
 import { silentLogger } from '../logger.js'
 import { ApiKeyService } from '../services/apiKeyService.js'
+import { ConfigHistory } from '../services/configHistory.js'
 import { type ServiceDeps, systemClock } from '../services/deps.js'
 import { Ledger } from '../services/ledger.js'
+import { Metrics } from '../services/metrics.js'
 import { StaffActions } from '../services/staffActions.js'
 import { StaffAuthService } from '../services/staffAuthService.js'
 import { openStore, type Store } from '../store/store.js'
@@ -15,6 +17,7 @@ export interface CliServices {
   apiKeys: ApiKeyService
   staffAuth: StaffAuthService
   staffActions: StaffActions
+  configHistory: ConfigHistory
 }
 
 // The CLI reads the same environment as the server (DATA_DIR, DATABASE_URL, MESSAGES_CONF,
@@ -57,11 +60,14 @@ export class CliContext {
       clock: systemClock,
       log: silentLogger(),
       onQueued: () => {},
+      // The CLI serves no /metrics: what its services count goes nowhere.
+      metrics: new Metrics(),
     }
     this.#services = {
       apiKeys: new ApiKeyService(deps),
       staffAuth: new StaffAuthService(deps),
       staffActions: new StaffActions({ ...deps, ledger: new Ledger(deps) }),
+      configHistory: new ConfigHistory(deps),
     }
     return this.#services
   }

@@ -89,9 +89,8 @@ function program(): Command {
       await inContext((context) => apiKeyRevokeCommand(context, name))
     })
 
-  webpac
-    .command('config')
-    .description('the configuration files')
+  const config = webpac.command('config').description('the configuration files')
+  config
     .command('check')
     .description('validate messages.conf and webpub.def; exit code 1 with every error and its line')
     .action(async () => {
@@ -99,6 +98,14 @@ function program(): Command {
       // An admin checks a file before the server is configured, or on a host that never runs it
       const env = readEnv(process.env, process.cwd(), { for: 'cli' })
       process.exitCode = configCheckCommand({ messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath })
+    })
+  config
+    .command('history')
+    .description('the last 10 saves of each file from the staff console: when (UTC), who, and the SHA-256 of the file before and after')
+    .argument('[file]', 'only this file: messages.conf, webpub.def, messages.es.conf or webpub.es.def')
+    .action(async (file: string | undefined) => {
+      const { configHistoryCommand } = await import('./configCommand.js')
+      await inContext((context) => configHistoryCommand(context, file))
     })
 
   webpac
@@ -121,7 +128,7 @@ function program(): Command {
     })
   db.command('copy')
     .description(
-      'copy every patron, registration, consent event, outbox row, webhook record, staff account and API key from the SQLite file ' +
+      'copy every patron, registration, consent event, outbox row, webhook record, staff account, API key and config save from the SQLite file ' +
         'into an empty PostgreSQL database, ids kept; refuses a target that already holds data',
     )
     .requiredOption('--from <sqlite:PATH>', 'the SQLite database file, e.g. sqlite:data/webpac.sqlite')

@@ -3,11 +3,11 @@ import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, write
 import { basename, dirname, join } from 'node:path'
 
 // Readers (the watcher, another portal node) never see a half-written file: rename is atomic
-export function writeConfFileAtomically(path: string, text: string): void {
+export function writeConfFileAtomically(path: string, content: string | Uint8Array): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const fd = openSync(temp, 'wx', existingMode(path))
   try {
-    writeFileSync(fd, text, 'utf8')
+    writeFileSync(fd, content)
     fsyncSync(fd)
   } catch (err) {
     closeSync(fd)

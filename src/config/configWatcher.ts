@@ -20,6 +20,10 @@ import {
 import { DEFAULT_WEB_TEXTS } from './languageFiles.js'
 import { DEFAULT_MESSAGES_BY_LANG } from './messages.js'
 
+/** What became of an edited file: put in force, or refused (errors, missing, unreadable) with the last good version kept. */
+export type ReloadOutcome = 'applied' | 'rejected'
+type ReloadListener = (kind: ConfKind, outcome: ReloadOutcome) => void
+
 interface ConfigLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
@@ -37,6 +41,7 @@ export class ConfigWatcher {
   private readonly pending = byKind<string | null>(() => null)
   private readonly paths: Required<ConfigPaths>
   private timer: NodeJS.Timeout | null = null
+  private readonly listeners: ReloadListener[] = []
 
   constructor(
     paths: ConfigPaths,
@@ -77,6 +82,11 @@ export class ConfigWatcher {
     this.timer = null
   }
 
+  /** Hears of every edit the watcher reads (the metrics count them); not of the first load. */
+  onReload(listener: ReloadListener): void {
+    this.listeners.push(listener)
+  }
+
   reloadNow(): void {
     for (const kind of CONF_KINDS) this.reload(kind)
   }
@@ -93,6 +103,7 @@ export class ConfigWatcher {
         else this.reload(kind)
       } catch (err) {
         this.log.error({ file: this.paths[kind], err }, 'config reload failed; keeping the last good version')
+        this.report(kind, 'rejected')
       }
     }
   }
@@ -100,7 +111,13 @@ export class ConfigWatcher {
   private reload<K extends ConfKind>(kind: K): void {
     const current = this.current()
     const path = this.paths[kind]
-    this.seen[kind] = signature(path)
+    const now = signature(path)
+    // reloadNow() reads every file; only one that changed since it was last read is an edit to report.
+    const edited = now !== this.seen[kind]
+    const report = (outcome: ReloadOutcome) => {
+      if (edited) this.report(kind, outcome)
+    }
+    this.seen[kind] = now
     this.pending[kind] = null
     const read = readConfFile(kind, path)
     const previous = this.states[kind]
@@ -109,11 +126,13 @@ export class ConfigWatcher {
       const warning = { file: path, line: 0, message: 'file is missing; the last good version stays in force' }
       this.states[kind] = { ...previous, errors: [], warnings: [warning] }
       this.log.warn({ file: path }, warning.message)
+      report('rejected')
       return
     }
     if (read.errors.length > 0) {
       this.states[kind] = { ...previous, errors: read.errors, warnings: read.warnings }
       this.log.error({ file: path, problems: read.errors.map(formatProblem) }, 'config file has errors; keeping the last good version')
+      report('rejected')
       return
     }
 
@@ -129,6 +148,11 @@ export class ConfigWatcher {
     this.states[kind] = { path, errors: [], warnings: read.warnings, lastGoodAt: loadedAt }
     this.log.info({ file: path }, 'config file reloaded')
     this.logWarnings(this.states[kind])
+    report('applied')
+  }
+
+  private report(kind: ConfKind, outcome: ReloadOutcome): void {
+    for (const listener of this.listeners) listener(kind, outcome)
   }
 
   private logWarnings(state: FileState): void {

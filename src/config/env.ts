@@ -12,6 +12,13 @@ type LogLevel = (typeof LOG_LEVELS)[number]
 const THREADPOOL_MAX = 1024
 const THREADPOOL_DEFAULT = 4
 
+/**
+ * WEBPAC_ROLE (SPEC 8): `all` serves HTTP and sends; on several nodes `web` serves HTTP only and
+ * `worker` runs the outbox worker and the housekeeping timers, answering only /healthz.
+ */
+export const ROLES = ['all', 'web', 'worker'] as const
+export type Role = (typeof ROLES)[number]
+
 export interface VonageEnv {
   apiKey: string
   apiSecret: string
@@ -28,6 +35,8 @@ export interface Env {
   databaseUrl: string | undefined
   /** DATABASE_POOL_SIZE: PostgreSQL connections each process keeps at most (SPEC 8). */
   databasePoolSize: number
+  /** WEBPAC_ROLE: what this process runs (`all` for the CLI, which reads no role). */
+  role: Role
   messagesConfPath: string
   webOptionsPath: string
   logLevel: LogLevel
@@ -40,6 +49,8 @@ export interface Env {
   /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
   sessionSecretGenerated: boolean
   seedDemo: boolean
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token, from every address (loopback too). */
+  metricsToken: string | null
 }
 
 /** A refusal to start: one line that names what is missing or wrong. */
@@ -48,12 +59,15 @@ export class EnvError extends Error {
 }
 
 const MIN_SESSION_SECRET_LENGTH = 32
+// The metrics token is checked on every scrape from anywhere: as long as a session secret, so it cannot be guessed online.
+const MIN_METRICS_TOKEN_LENGTH = 32
 
 type Source = Readonly<Record<string, string | undefined>>
 
 /**
  * Reads and checks the environment. The CLI (`for: 'cli'`) shares the paths and database
- * settings but serves no web requests, so the server's production refusals do not apply to it.
+ * settings but serves no web requests, so the server's production refusals do not apply to it,
+ * and it has no role.
  */
 export function readEnv(source: Source = process.env, cwd = process.cwd(), options: { for: 'server' | 'cli' } = { for: 'server' }): Env {
   const production = source.NODE_ENV === 'production' && options.for === 'server'
@@ -81,6 +95,9 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     )
   }
 
+  const databaseUrl = value('DATABASE_URL')
+  const role = options.for === 'server' ? readRole(value('WEBPAC_ROLE'), databaseUrl) : 'all'
+
   const gatewayName = value('SMS_GATEWAY')
   if (gatewayName && gatewayName !== 'simulator' && gatewayName !== 'vonage') {
     throw new EnvError(`SMS_GATEWAY must be "simulator" or "vonage", got "${gatewayName}"`)
@@ -96,13 +113,21 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
   }
   const seedDemo = !production && (seedValue ?? '1') === '1'
 
+  const metricsToken = value('METRICS_TOKEN') ?? null
+  if (production && metricsToken !== null && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new EnvError(
+      `NODE_ENV=production needs METRICS_TOKEN of at least ${MIN_METRICS_TOKEN_LENGTH} characters (or none: /metrics then answers loopback only)`,
+    )
+  }
+
   return {
     production,
     port,
     host: value('HOST') ?? '127.0.0.1',
     dataDir: resolve(cwd, value('DATA_DIR') ?? 'data'),
-    databaseUrl: value('DATABASE_URL'),
+    databaseUrl,
     databasePoolSize: readPoolSize(value('DATABASE_POOL_SIZE')),
+    role,
     messagesConfPath: resolve(cwd, value('MESSAGES_CONF') ?? 'messages.conf'),
     webOptionsPath: resolve(cwd, value('WEB_OPTIONS') ?? 'webpub.def'),
     logLevel: readLogLevel(value('LOG_LEVEL')),
@@ -112,6 +137,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
     sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
+    metricsToken,
   }
 }
 
@@ -136,6 +162,23 @@ function readVonage(value: (name: string) => string | undefined, production: boo
     signatureMethod: method as SignatureMethod,
     restHost: value('VONAGE_REST_HOST') ?? null,
   }
+}
+
+// One SQLite file serves one process (its single writer, the outbox worker's start-up recovery),
+// so a web node and a worker node need PostgreSQL between them (docs/decisions.md).
+function readRole(raw: string | undefined, databaseUrl: string | undefined): Role {
+  if (raw === undefined) return 'all'
+  if (!(ROLES as readonly string[]).includes(raw)) {
+    throw new EnvError(`WEBPAC_ROLE must be one of ${ROLES.join(', ')}, got "${raw}"`)
+  }
+  // store.ts's isPostgresUrl, spelled here: config/ imports nothing from the app.
+  const onPostgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl)
+  if (raw !== 'all' && !onPostgres) {
+    throw new EnvError(
+      `WEBPAC_ROLE=${raw} needs DATABASE_URL=postgres://…: one SQLite file serves one process, so on SQLite only WEBPAC_ROLE=all runs`,
+    )
+  }
+  return raw as Role
 }
 
 const POOL_SIZE_DEFAULT = 10

@@ -18,8 +18,9 @@ export type OptInEvent =
   | { type: 'invitation_expired' }
   | { type: 'opt_out_sent' }
 
-const KEYWORDS: readonly Keyword[] = ['stop', 'start', 'yes', 'no', 'help', 'other']
-const OUTBOUND_KINDS: readonly OutboundKind[] = ['invitation', 'confirmation', 'optout', 'help', 'alert']
+/** Every keyword class and every kind of outgoing SMS (the event samples below; the /metrics labels). */
+export const KEYWORDS: readonly Keyword[] = ['stop', 'start', 'yes', 'no', 'help', 'other']
+export const OUTBOUND_KINDS: readonly OutboundKind[] = ['invitation', 'confirmation', 'optout', 'help', 'alert']
 
 export const EVENT_SAMPLES: readonly OptInEvent[] = [
   { type: 'web_opt_in' },

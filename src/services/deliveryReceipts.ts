@@ -10,49 +10,59 @@ interface ReceiptResult {
   outcome: string
 }
 
+/** What the receipt made of its message: the state the outbox row moved to (counted for /metrics once per message, not per part). */
+interface Applied {
+  outcome: string
+  became: 'delivered' | 'failed' | null
+}
+
 class DuplicateReceipt extends Error {}
+
+const FAILED: readonly string[] = ['failed', 'rejected', 'expired']
 
 // Delivery receipts from the gateway (SPEC 4.7, 5): the outbox row learns its fate, and an
 // undeliverable invitation or confirmation, or a carrier's opt-out, changes the status.
 export class DeliveryReceipts {
-  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'onQueued'> & { ledger: Ledger }) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'onQueued' | 'metrics'> & { ledger: Ledger }) {}
 
   async handle(receipt: ReceiptInput): Promise<ReceiptResult> {
-    const outcome = await this.deps.store
+    const stored = await this.deps.store
       .transaction(async (repos) => {
         const row = await findOutboxRow(repos, receipt)
-        const result = row ? await this.apply(repos, row, receipt) : 'ignored: unknown message'
+        const applied: Applied = row ? await this.apply(repos, row, receipt) : { outcome: 'ignored: unknown message', became: null }
         const fresh = await repos.inbox.recordReceipt({
           message_id: receipt.messageId,
           client_ref: receipt.clientRef,
           status: receipt.status,
           err_code: receipt.errCode,
           received_at: this.nowIso(),
-          outcome: result,
+          outcome: applied.outcome,
         })
         // Thrown, not returned: what a duplicate would have changed above must roll back.
         if (!fresh) throw new DuplicateReceipt()
-        return result
+        return { ...applied, kind: row?.kind }
       })
       .catch((error: unknown) => {
         if (error instanceof DuplicateReceipt) return null
         throw error
       })
-    if (outcome === null) return { duplicate: true, outcome: 'duplicate' }
+    if (stored === null) return { duplicate: true, outcome: 'duplicate' }
+    if (stored.became && stored.kind) this.deps.metrics.smsReceipt(stored.kind, stored.became)
     this.deps.onQueued()
-    return { duplicate: false, outcome }
+    return { duplicate: false, outcome: stored.outcome }
   }
 
-  private async apply(repos: Repositories, row: OutboxMessage, receipt: ReceiptInput): Promise<string> {
+  private async apply(repos: Repositories, row: OutboxMessage, receipt: ReceiptInput): Promise<Applied> {
     const status = receipt.status.toLowerCase()
     const at = this.nowIso()
     const settled = ['sending', 'sent', 'unknown'].includes(row.state)
     if (status === 'delivered') {
       if (settled) await repos.outbox.update(row.id, { state: 'delivered', gateway_message_id: receipt.messageId, updated_at: at })
-      return 'delivered'
+      return { outcome: 'delivered', became: settled ? 'delivered' : null }
     }
-    if (!['failed', 'rejected', 'expired'].includes(status)) return `noted: ${status}`
-    if (settled || row.state === 'delivered') {
+    if (!FAILED.includes(status)) return { outcome: `noted: ${status}`, became: null }
+    const fails = settled || row.state === 'delivered'
+    if (fails) {
       await repos.outbox.update(row.id, {
         state: 'failed',
         gateway_message_id: receipt.messageId,
@@ -71,7 +81,8 @@ export class DeliveryReceipts {
       const source = { channel: 'system', inboundMessageId: receipt.messageId } as const
       await this.deps.ledger.applyToCurrentNumber(repos, row.patron_id, row.e164, event, source)
     }
-    return receipt.errCode === '9' ? 'failed: recipient opted out at the carrier' : `failed: ${status}`
+    const outcome = receipt.errCode === '9' ? 'failed: recipient opted out at the carrier' : `failed: ${status}`
+    return { outcome, became: fails ? 'failed' : null }
   }
 
   private nowIso(): string {

@@ -1,6 +1,7 @@
 import type { ConfigSnapshot } from '../config/configSnapshot.js'
 import type { Logger } from '../logger.js'
 import type { Store } from '../store/store.js'
+import type { Metrics } from './metrics.js'
 
 /**
  * What services are made from. Every service takes one object, `Pick`ing the parts it uses
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   log: Logger
   /** Called after a commit that queued SMS, so the outbox worker sends without waiting for its poll. */
   onQueued: () => void
+  /** What /metrics counts: sends, receipts, inbound texts, throttled logins. */
+  metrics: Metrics
 }
 
 export function systemClock(): Date {

@@ -15,7 +15,7 @@ interface InboundResult {
 // Texts from phones (SPEC 4.3, 4.6): each is stored once by its message id, read for a keyword,
 // and applied to the registration that the number speaks for, in one transaction.
 export class InboundTexts {
-  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'onQueued'> & { ledger: Ledger }) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'onQueued' | 'metrics'> & { ledger: Ledger }) {}
 
   async handle(message: InboundInput): Promise<InboundResult> {
     const classified = classifyInboundText(message.text)
@@ -39,6 +39,7 @@ export class InboundTexts {
       return result
     })
     if (outcome === null) return { duplicate: true, keyword, outcome: 'duplicate' }
+    this.deps.metrics.inboundText(keyword)
     this.deps.onQueued()
     return { duplicate: false, keyword, outcome }
   }

@@ -4,20 +4,23 @@ import type { Logger } from '../logger.js'
 import type { SmsGateway } from '../sms/gateway.js'
 import { SimulatorGateway } from '../sms/simulatorGateway.js'
 import { VonageGateway } from '../sms/vonageGateway.js'
-import { openStore, type Store } from '../store/store.js'
+import { isPostgresUrl, openStore, type Store } from '../store/store.js'
 import { AlertService } from './alertService.js'
 import { ApiKeyService } from './apiKeyService.js'
 import { ConcatService } from './concatService.js'
 import { DeliveryReceipts } from './deliveryReceipts.js'
 import type { ServiceDeps } from './deps.js'
+import { Housekeeping } from './housekeeping.js'
 import { InboundTexts } from './inboundTexts.js'
 import { InvitationExpiry } from './invitationExpiry.js'
 import { Ledger } from './ledger.js'
+import { Metrics } from './metrics.js'
 import { OptInForm } from './optInForm.js'
 import { OutboxSignal } from './outboxSignal.js'
 import { OutboxWorker, type OutboxWorkerOptions } from './outboxWorker.js'
 import { PatronAuthService } from './patronAuthService.js'
 import { PatronSmsView } from './patronSmsView.js'
+import { registerScrapeGauges } from './scrapeGauges.js'
 import { SendResults } from './sendResults.js'
 import { StaffActions } from './staffActions.js'
 import { buildStaffServices, type StaffServices } from './staffServices.js'
@@ -50,9 +53,16 @@ export interface Services {
   /** The staff console (SPEC 6). */
   staff: StaffServices
   outboxWorker: OutboxWorker
-  /** Stops the timers and closes the database; in-flight sends finish first. */
+  /** What GET /metrics shows (SPEC 8): this app's own registry. */
+  metrics: Metrics
+  /** Expiry, abandoned claims, old sessions and attempt counters: a worker node's periodic jobs. */
+  housekeeping: Housekeeping
+  /** Stops the timers and closes the database; in-flight sends and housekeeping finish first. */
   shutdown(): Promise<void>
-  /** Starts the watcher, the outbox worker and the periodic jobs. */
+  /**
+   * Starts what env.role runs: every role the config watcher; `worker` and `all` the outbox
+   * worker and the housekeeping timers. A `web` node only queues: the workers send.
+   */
   startBackground(): Promise<void>
 }
 
@@ -65,6 +75,8 @@ export interface BuildOptions {
   configPollMs?: number
   /** How often invitations are checked for expiry and old sessions swept. */
   housekeepingMs?: number
+  /** How long /metrics reuses its count of the whole outbox (default 60 s). */
+  outboxTotalsMaxAgeMs?: number
 }
 
 // The composition root: the only place that opens the database, reads the config files and
@@ -82,9 +94,18 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const gateway = options.gateway ?? vonage ?? simulator
   if (!gateway) throw new Error('no SMS gateway')
 
+  // One registry per app, never prom-client's global one: a process (a test run) may build many.
+  const metrics = new Metrics()
+  registerScrapeGauges(metrics.registry, { store, config, log, outboxTotalsMaxAgeMs: options.outboxTotalsMaxAgeMs })
+  config.onReload((file, outcome) => metrics.configReloaded(file, outcome))
+
   // Made before both sides of the cycle: the services that queue SMS notify it, the worker listens.
   const queued = new OutboxSignal()
-  const deps: ServiceDeps = { store, config: current, clock, log, onQueued: () => queued.notify() }
+  const runsWorker = env.role !== 'web'
+  // A node with a worker of its own wakes it in-process; a web node has none, so after its commit
+  // it wakes the workers of the other processes (PostgreSQL's NOTIFY; all of them poll as well).
+  const onQueued = runsWorker ? () => queued.notify() : () => store.outboxWakeUps?.notify()
+  const deps: ServiceDeps = { store, config: current, clock, log, onQueued, metrics }
   const ledger = new Ledger(deps)
   const invitationExpiry = new InvitationExpiry({ ...deps, ledger })
   const patronSmsView = new PatronSmsView({ ...deps, ledger, expiry: invitationExpiry })
@@ -92,7 +113,13 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const inboundTexts = new InboundTexts({ ...deps, ledger })
   const deliveryReceipts = new DeliveryReceipts({ ...deps, ledger })
   const sendResults = new SendResults({ ...deps, ledger })
-  const outboxWorker = new OutboxWorker({ ...deps, gateway, sendResults, queued, options: options.outboxWorker })
+  const outboxWorker = new OutboxWorker({
+    ...deps,
+    gateway,
+    sendResults,
+    queued,
+    options: { sharedOutbox: isPostgresUrl(env.databaseUrl), ...options.outboxWorker },
+  })
   simulator?.onReceipt((receipt) => deliveryReceipts.handle(receipt))
   const concat = new ConcatService({ ...deps, inboundTexts })
   const patronAuth = new PatronAuthService(deps)
@@ -102,18 +129,7 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const paths = { messagesConf: env.messagesConfPath, webOptions: env.webOptionsPath }
   const staff = buildStaffServices({ ...deps, patronSmsView, actions, watcher: config, paths })
 
-  const timers: NodeJS.Timeout[] = []
-  const housekeepingMs = options.housekeepingMs ?? 60_000
-  const housekeeping = async () => {
-    try {
-      const expired = await invitationExpiry.expireOverdue()
-      if (expired > 0) log.info({ expired }, 'unanswered invitations expired')
-      await store.repos.sessions.deleteExpired(clock().getTime())
-      await store.rateLimits.sweep()
-    } catch (error) {
-      log.error({ err: error }, 'housekeeping failed')
-    }
-  }
+  const housekeeping = new Housekeeping({ ...deps, invitationExpiry, outboxWorker })
 
   const services: Services = {
     env,
@@ -134,17 +150,21 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
     apiKeys,
     staff,
     outboxWorker,
+    metrics,
+    housekeeping,
     async startBackground() {
       config.start()
+      if (!runsWorker) return
       await outboxWorker.start()
-      await housekeeping()
-      const timer = setInterval(housekeeping, housekeepingMs)
-      timer.unref()
-      timers.push(timer)
+      await store.outboxWakeUps?.listen(
+        () => outboxWorker.wake(),
+        (error) => log.warn({ err: error }, 'outbox wake-ups from other nodes lost: polling until the LISTEN connection is back'),
+      )
+      await housekeeping.start(options.housekeepingMs ?? 60_000)
     },
     async shutdown() {
-      for (const timer of timers) clearInterval(timer)
       config.stop()
+      await housekeeping.stop()
       await outboxWorker.stop()
       await store.close()
     },

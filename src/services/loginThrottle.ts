@@ -34,7 +34,7 @@ type LoginCheck<T> = { kind: 'ok'; found: T } | { kind: 'wrong' } | { kind: 'thr
  * past a limit is refused without being checked (issue 10 finding 1).
  */
 export class LoginThrottle {
-  constructor(private readonly deps: { counters: RateLimits; limits: LoginLimits }) {}
+  constructor(private readonly deps: { counters: RateLimits; limits: LoginLimits; onThrottled: () => void }) {}
 
   /**
    * `find` returns undefined for an account that cannot log in (unknown, or input too long to
@@ -50,7 +50,10 @@ export class LoginThrottle {
     const pair: Charge = { limit: this.deps.limits.accountAtAddress, key: `${address} ${account}` }
     const owner: Charge = { limit: this.deps.limits.account, key: account }
     const place: Charge = { limit: this.deps.limits.address, key: address }
-    if (!(await this.deps.counters.take([pair, owner, place]))) return { kind: 'throttled' }
+    if (!(await this.deps.counters.take([pair, owner, place]))) {
+      this.deps.onThrottled()
+      return { kind: 'throttled' }
+    }
     const candidate = await find()
     const right = await verifySecret(secret, candidate?.hash ?? null)
     if (!candidate || !right) return { kind: 'wrong' }

@@ -16,7 +16,25 @@ export interface OutboxWorkerOptions {
   /** how often to look for due rows when nothing wakes the worker */
   pollMs?: number
   maxAttempts?: number
+  /**
+   * Whether workers of other processes send from this outbox too (PostgreSQL): a row in
+   * 'sending' may then be another live worker's, and is declared unknown only once its claim is
+   * older than the lease. Otherwise (SQLite, one process) every such row is unknown at start.
+   */
+  sharedOutbox?: boolean
+  /** How long a claim lasts before its row counts as abandoned (default CLAIM_LEASE_MS). */
+  leaseMs?: number
 }
+
+/**
+ * No real send outlasts this. A claimed row waits at most for its batch's chunks before it, each
+ * as long as its slowest send: ceil(batchSize / concurrency) = 7 chunks of at most Vonage's
+ * 10-second HTTP timeout (sms/vonageGateway.ts) and one results transaction, about 70 s with the
+ * defaults. Five minutes leaves room for that, a slow database and clocks a little apart between
+ * nodes (the claim's time is the claiming node's). A lease too short would only lose a send's
+ * result (the row stays unknown), never send twice.
+ */
+export const CLAIM_LEASE_MS = 5 * 60_000
 
 /** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes. */
 function retryDelayMs(attempt: number, random = Math.random): number {
@@ -32,13 +50,15 @@ export class OutboxWorker {
   private readonly concurrency: number
   private readonly pollMs: number
   private readonly maxAttempts: number
+  private readonly sharedOutbox: boolean
+  private readonly leaseMs: number
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
   private again = false
   private stopped = true
 
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log'> & {
+    private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log' | 'metrics'> & {
       gateway: SmsGateway
       sendResults: Pick<SendResults, 'record'>
       /** Rung by the services that queue SMS: the worker wakes at once instead of at its next poll. */
@@ -52,13 +72,33 @@ export class OutboxWorker {
     this.concurrency = options.concurrency ?? 16
     this.pollMs = options.pollMs ?? 1_000
     this.maxAttempts = options.maxAttempts ?? 8
+    this.sharedOutbox = options.sharedOutbox ?? false
+    this.leaseMs = options.leaseMs ?? CLAIM_LEASE_MS
   }
 
   async start(): Promise<void> {
-    const orphaned = await this.deps.store.repos.outbox.markInFlightUnknown(this.deps.clock().toISOString())
-    if (orphaned > 0) this.deps.log.warn({ orphaned }, 'messages caught mid-send by a previous stop are marked unknown, not re-sent')
+    // Alone on the outbox, this process just started: whatever is in 'sending' lost its worker.
+    await this.markAbandoned(this.sharedOutbox ? this.leaseCutoff() : null)
     this.stopped = false
     this.schedule(0)
+  }
+
+  /**
+   * Rows whose claim is older than the lease lost their worker (killed, or its database went
+   * away before the outcome was written): marked unknown, never re-sent. The housekeeping calls it.
+   */
+  markAbandonedClaims(): Promise<number> {
+    return this.markAbandoned(this.leaseCutoff())
+  }
+
+  private async markAbandoned(claimedBefore: string | null): Promise<number> {
+    const orphaned = await this.deps.store.repos.outbox.markInFlightUnknown(this.deps.clock().toISOString(), claimedBefore)
+    if (orphaned > 0) this.deps.log.warn({ orphaned }, 'messages caught mid-send by a stopped worker are marked unknown, not re-sent')
+    return orphaned
+  }
+
+  private leaseCutoff(): string {
+    return new Date(this.deps.clock().getTime() - this.leaseMs).toISOString()
   }
 
   /** Finishes the batch in flight, then stops. */
@@ -174,6 +214,7 @@ export class OutboxWorker {
     }
     const retries = result.outcome === 'retry' && row.attempts < this.maxAttempts
     const retryAt = retries ? this.deps.clock().getTime() + retryDelayMs(row.attempts) : null
+    this.deps.metrics.smsSendOutcome(row.kind, result.outcome === 'sent' ? 'sent' : retries ? 'retry' : 'failed')
     if (result.outcome !== 'sent') {
       const { outcome, error } = result
       this.deps.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome, error, retryAt }, 'SMS not sent')

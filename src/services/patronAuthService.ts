@@ -18,8 +18,9 @@ const MAX_CREDENTIAL_LENGTH = 64
 export class PatronAuthService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {
-    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: PATRON_LOGIN_LIMITS })
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'metrics'>) {
+    const onThrottled = () => deps.metrics.loginThrottled('patron')
+    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: PATRON_LOGIN_LIMITS, onThrottled })
   }
 
   async login(barcode: string, pin: string, address: string): Promise<PatronLogin> {

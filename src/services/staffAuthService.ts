@@ -31,8 +31,9 @@ function normalizeUsername(username: string): string {
 export class StaffAuthService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {
-    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: STAFF_LOGIN_LIMITS })
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'metrics'>) {
+    const onThrottled = () => deps.metrics.loginThrottled('staff')
+    this.throttle = new LoginThrottle({ counters: deps.store.rateLimits, limits: STAFF_LOGIN_LIMITS, onThrottled })
   }
 
   async login(username: string, password: string, address: string): Promise<StaffLogin> {

@@ -26,6 +26,11 @@ export class GroupCommit<D> {
 
   constructor(private readonly db: Kysely<D>) {}
 
+  /** Units queued behind the commit under way (a sustained backlog: the one writer cannot keep up). */
+  get waiting(): number {
+    return this.queue.length
+  }
+
   run<T>(work: (trx: Kysely<D>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve, reject } as Unit<D, unknown>)

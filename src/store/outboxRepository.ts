@@ -8,6 +8,8 @@ import type { NewOutboxMessage, OutboxMessage, OutboxState, Tables } from './sch
 const IS_QUEUED = sql<boolean>`state = 'queued'`
 // The same for the partial index on opt-in texts (outbox_optin_texts, migration 6).
 const IS_OPT_IN_TEXT = sql<boolean>`kind IN ('invitation', 'confirmation')`
+// The same for the partial index on rows in flight (outbox_in_flight, migration 4).
+const IS_IN_FLIGHT = sql<boolean>`state IN ('queued', 'sending')`
 
 type Changes = Partial<Omit<OutboxMessage, 'id'>>
 
@@ -106,14 +108,18 @@ export class OutboxRepository {
     return Number(result.numAffectedRows ?? 0n)
   }
 
-  // After a crash, a row caught mid-send may or may not have reached the gateway. It is
-  // never sent again (no double texts); a later delivery receipt settles it.
-  async markInFlightUnknown(at: string): Promise<number> {
-    const result = await this.db
+  // A row caught mid-send by a stopped worker may or may not have reached the gateway. It is
+  // never sent again (no double texts); a later delivery receipt settles it. `claimedBefore`:
+  // only rows claimed before then (another worker may hold the newer ones); null: every row.
+  async markInFlightUnknown(at: string, claimedBefore: string | null): Promise<number> {
+    let query = this.db
       .updateTable('outbox')
-      .set({ state: 'unknown', error: 'process stopped while sending', updated_at: at })
+      .set({ state: 'unknown', error: 'worker stopped while sending', updated_at: at })
       .where('state', '=', 'sending')
-      .executeTakeFirst()
+    // A row in 'sending' keeps the updated_at of its claim: nothing else writes it until the
+    // send's outcome (or a receipt) moves it on.
+    if (claimedBefore !== null) query = query.where('updated_at', '<', claimedBefore)
+    const result = await query.executeTakeFirst()
     return Number(result.numUpdatedRows)
   }
 
@@ -140,8 +146,33 @@ export class OutboxRepository {
     const row = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(sql<boolean>`state IN ('queued', 'sending')`)
+      .where(IS_IN_FLIGHT)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
+
+  /** Queued and sending rows by state: read from the partial index alone, however long the outbox. */
+  countInFlightByState(): Promise<StateCount[]> {
+    return this.countByState(true)
+  }
+
+  /** Every row by state: a scan of the whole outbox (no index covers the delivered and failed ones). */
+  countAllByState(): Promise<StateCount[]> {
+    return this.countByState(false)
+  }
+
+  private async countByState(inFlightOnly: boolean): Promise<StateCount[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+      .$if(inFlightOnly, (query) => query.where(IS_IN_FLIGHT))
+      .groupBy('state')
+      .execute()
+    return rows.map((row) => ({ state: row.state, count: Number(row.n) }))
+  }
+}
+
+export interface StateCount {
+  state: OutboxState
+  count: number
 }

@@ -148,6 +148,18 @@ interface SimulatorMessageTable {
   at: string
 }
 
+/** A save of a config file from the staff console (migration 10); append-only. */
+interface ConfigSaveTable {
+  id: Generated<number>
+  /** The file's name: messages.conf, webpub.def, messages.es.conf or webpub.es.def. */
+  file: string
+  staff_user: string
+  saved_at: string
+  /** SHA-256 (hex) of the bytes on disk before the save; null when there was no file. */
+  old_sha256: string | null
+  new_sha256: string
+}
+
 export interface Tables {
   patrons: PatronTable
   sms_registrations: RegistrationTable
@@ -160,6 +172,7 @@ export interface Tables {
   api_keys: ApiKeyTable
   sessions: SessionTable
   simulator_messages: SimulatorMessageTable
+  config_saves: ConfigSaveTable
 }
 
 export type Patron = Selectable<PatronTable>
@@ -171,3 +184,5 @@ export type OutboxMessage = Selectable<OutboxTable>
 export type NewOutboxMessage = Insertable<OutboxTable>
 export type InboundMessage = Selectable<InboundMessageTable>
 export type InboundPart = Selectable<InboundPartTable>
+export type ConfigSave = Selectable<ConfigSaveTable>
+export type NewConfigSave = Insertable<ConfigSaveTable>

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { Kysely, sql } from 'kysely'
 import { ApiKeyRepository } from './apiKeyRepository.js'
+import { ConfigSaveRepository } from './configSaveRepository.js'
 import { ConsentRepository } from './consentRepository.js'
 import { type WriteFailure, WriteHealth } from './errors.js'
 import { GroupCommit } from './groupCommit.js'
@@ -30,6 +31,28 @@ export interface Repositories {
   staff: StaffRepository
   apiKeys: ApiKeyRepository
   simulatorMessages: SimulatorMessageRepository
+  configSaves: ConfigSaveRepository
+}
+
+/** How busy the database connections are; read when /metrics is scraped. */
+export type ConnectionUse =
+  /** PostgreSQL: the pool's open connections (at most `max`, DATABASE_POOL_SIZE), and the queries waiting for one. */
+  | { database: 'postgres'; max: number; open: number; idle: number; waiting: number }
+  /** SQLite has one connection: what can queue is units of work waiting for the next group commit. */
+  | { database: 'sqlite'; commitQueue: number }
+
+/**
+ * Wake-ups for the outbox workers of other processes on the same database (PostgreSQL's
+ * LISTEN/NOTIFY). A hint only: workers poll as well, so a lost one costs a poll's wait.
+ */
+export interface OutboxWakeUps {
+  /** After a commit that queued SMS: the workers of every other process look at the outbox now. */
+  notify(): void
+  /**
+   * Calls `wake` on each other process's notify, until the store closes. A dropped connection is
+   * reported to `onLost` and made again in the background (the poll covers the gap).
+   */
+  listen(wake: () => void, onLost: (error: Error) => void): Promise<void>
 }
 
 /**
@@ -57,6 +80,8 @@ export interface Store {
   readonly repos: Repositories
   /** Attempt counters (the login throttle, SPEC 7), kept in the database. */
   readonly rateLimits: RateLimits
+  /** Null on SQLite, whose one process wakes its own worker. */
+  readonly outboxWakeUps: OutboxWakeUps | null
   /**
    * The SQLite file, or the PostgreSQL URL as DATABASE_URL gave it; tests open it to look at
    * rows no repository reads.
@@ -74,6 +99,7 @@ export interface Store {
   writeFailure(): WriteFailure | null
   /** A write that changes nothing, to learn whether the disk has recovered. */
   probeWrite(): Promise<void>
+  connectionUse(): ConnectionUse
   close(): Promise<void>
 }
 
@@ -89,12 +115,14 @@ export function repositories(db: Kysely<Tables>): Repositories {
     staff: new StaffRepository(db),
     apiKeys: new ApiKeyRepository(db),
     simulatorMessages: new SimulatorMessageRepository(db),
+    configSaves: new ConfigSaveRepository(db),
   }
 }
 
 class KyselyStore implements Store {
   readonly repos: Repositories
   readonly rateLimits: RateLimits
+  readonly outboxWakeUps = null
   private readonly commits: GroupCommit<Tables>
 
   constructor(
@@ -125,6 +153,10 @@ class KyselyStore implements Store {
 
   writeFailure(): WriteFailure | null {
     return this.health.failure
+  }
+
+  connectionUse(): ConnectionUse {
+    return { database: 'sqlite', commitQueue: this.commits.waiting }
   }
 
   // Rewrites the header's user_version with its own value: a real write through the WAL.

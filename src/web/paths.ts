@@ -44,6 +44,8 @@ export const paths = {
     alert: '/alerts/:id',
   },
   health: '/healthz',
+  /** Prometheus text for the operators' scraper (SPEC 8). */
+  metrics: '/metrics',
 } as const
 
 function fill(pattern: string, params: Record<string, string | number>): string {

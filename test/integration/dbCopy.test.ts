@@ -85,6 +85,14 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', {
     })
     await library.services.outboxWorker.drain()
     await library.services.apiKeys.create('sierra-notices')
+    const { configEditor } = library.services.staff
+    const saved = await configEditor.save(
+      'webpub.def',
+      'SMS_LIBRARY_NAME=Copied Library\n',
+      configEditor.file('webpub.def').version,
+      'librarian',
+    )
+    assert.equal(saved.kind, 'saved')
     target = (await freshDatabaseUrl())!
     copy = await webpac(['db', 'copy', '--from', `sqlite:${file}`, '--to', target])
     copied = await startTestApp({ env: { DATABASE_URL: target } })
@@ -97,7 +105,16 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', {
 
   test('exits 0 and prints the row count of every table, each the same as in the SQLite file', async () => {
     assert.equal(copy.code, 0, copy.stderr)
-    for (const table of ['patrons', 'sms_registrations', 'consent_events', 'outbox', 'inbound_messages', 'staff_users', 'api_keys']) {
+    for (const table of [
+      'patrons',
+      'sms_registrations',
+      'consent_events',
+      'outbox',
+      'inbound_messages',
+      'staff_users',
+      'api_keys',
+      'config_saves',
+    ]) {
       const [{ n }] = (await queryDb<{ n: number }>(file, `SELECT count(*) AS n FROM ${table}`)) as [{ n: number }]
       assert.match(copy.stdout, new RegExp(`^  ${table} +${n.toLocaleString('en-US')}$`, 'm'), table)
       assert.ok(n > 0 || table === 'inbound_parts', `${table} has rows to copy`)
@@ -113,6 +130,12 @@ describe('webpac db copy --from sqlite:PATH --to postgres://URL', {
     assert.equal(grace.registration?.status, 'not_opted_in')
     assert.equal(grace.history.length, 2)
     assert.equal(grace.history[0]?.channel, 'sms', 'her STOP, newest first')
+  })
+
+  test("issue 14: the config files' save history is copied too", async () => {
+    const history = await copied.services.staff.configHistory.recent()
+    assert.deepEqual(history, await library.services.staff.configHistory.recent())
+    assert.equal(history.find((entry) => entry.file === 'webpub.def')?.saves[0]?.staff_user, 'librarian')
   })
 
   test('the same PINs and the same staff password log in on the copy; the patron page shows the copied status', async () => {

@@ -6,13 +6,21 @@ import { DEFAULT_WEB_OPTIONS } from '../../src/config/webOptions.js'
 import { silentLogger } from '../../src/logger.js'
 import type { ServiceDeps } from '../../src/services/deps.js'
 import { Ledger } from '../../src/services/ledger.js'
+import { Metrics } from '../../src/services/metrics.js'
 import { OptInForm } from '../../src/services/optInForm.js'
 import { openStore } from '../../src/store/store.js'
 
 const [dataDir, patronId, mobile, startAt] = process.argv.slice(2)
 const store = await openStore({ dataDir: dataDir ?? '', databaseUrl: process.env.DATABASE_URL })
 const snapshot = { messages: DEFAULT_MESSAGES, webOptions: DEFAULT_WEB_OPTIONS, loadedAt: new Date() }
-const deps: ServiceDeps = { store, config: () => snapshot, clock: () => new Date(), log: silentLogger(), onQueued: () => {} }
+const deps: ServiceDeps = {
+  store,
+  config: () => snapshot,
+  clock: () => new Date(),
+  log: silentLogger(),
+  onQueued: () => {},
+  metrics: new Metrics(),
+}
 const optInForm = new OptInForm({ ...deps, ledger: new Ledger(deps) })
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())))
 const result = await optInForm.submit(

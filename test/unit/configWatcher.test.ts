@@ -297,6 +297,28 @@ describe('ConfigWatcher (SPEC 2 reloading)', () => {
     assert.ok(w.current().loadedAt instanceof Date)
   })
 
+  test('SPEC 8 metrics: each edit read is reported once, applied or rejected; reloadNow() of unchanged files reports nothing', async () => {
+    writeFileSync(paths.webOptions, 'SMS_SHORT_CODES=82453\n')
+    const w = new ConfigWatcher(paths, recordingLog(), 50)
+    watcher = w
+    w.load()
+    const reports: string[] = []
+    w.onReload((kind, outcome) => reports.push(`${kind} ${outcome}`))
+
+    w.reloadNow()
+    assert.deepEqual(reports, [])
+    writeConfFileAtomically(paths.webOptions, 'this line is broken\n')
+    w.reloadNow()
+    assert.deepEqual(reports, ['webOptions rejected'])
+    w.start()
+    writeConfFileAtomically(paths.messagesConf, 'SMS_STATUS_OPTED_IN=Subscribed\n')
+    await within(RELOAD_DEADLINE_MS, () => reports.length === 2)
+    writeConfFileAtomically(paths.webOptions, 'SMS_SHORT_CODES=35143\n')
+    await within(RELOAD_DEADLINE_MS, () => reports.length === 3)
+    await sleep(200)
+    assert.deepEqual(reports, ['webOptions rejected', 'messagesConf applied', 'webOptions applied'])
+  })
+
   test('after stop() edits are no longer picked up', async () => {
     writeFileSync(paths.webOptions, 'SMS_COUNTRY=US\n')
     const w = new ConfigWatcher(paths, recordingLog(), 50)

@@ -31,6 +31,11 @@ describe('environment (SPEC 1)', () => {
     ['without an explicit SMS_GATEWAY', { ...PRODUCTION, SMS_GATEWAY: '' }, /SMS_GATEWAY/],
     ['with SEED_DEMO=1', { ...PRODUCTION, SEED_DEMO: '1' }, /SEED_DEMO/],
     [
+      'with a METRICS_TOKEN of 31 characters (issue 14 item 4)',
+      { ...PRODUCTION, METRICS_TOKEN: 'm'.repeat(31) },
+      /METRICS_TOKEN of at least 32 characters/,
+    ],
+    [
       'with vonage but no signature secret',
       { ...PRODUCTION, SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' },
       /VONAGE_SIGNATURE_SECRET/,
@@ -60,6 +65,13 @@ describe('environment (SPEC 1)', () => {
     const env = readEnv(PRODUCTION)
     assert.equal(env.seedDemo, false)
     assert.equal(env.smsGateway, 'simulator')
+  })
+
+  test('SPEC 8 METRICS_TOKEN: none by default (/metrics answers loopback only); production takes one of 32 characters or more, development any', () => {
+    assert.equal(readEnv({}).metricsToken, null)
+    assert.equal(readEnv(PRODUCTION).metricsToken, null)
+    assert.equal(readEnv({ ...PRODUCTION, METRICS_TOKEN: ` ${'m'.repeat(32)} ` }).metricsToken, 'm'.repeat(32))
+    assert.equal(readEnv({ METRICS_TOKEN: 'short' }).metricsToken, 'short')
   })
 
   test('bad values are refused with the variable named: PORT, SMS_GATEWAY, VONAGE_SIGNATURE_METHOD', () => {
@@ -96,6 +108,47 @@ describe('environment (SPEC 1)', () => {
         (error: unknown) => error instanceof EnvError && /^UV_THREADPOOL_SIZE /.test(error.message),
       )
     }
+  })
+
+  const PG = { DATABASE_URL: 'postgres://webpac@db.example/webpac' }
+
+  test('issue 14 item 1 (SPEC 8): WEBPAC_ROLE is all when unset; web and worker are taken on PostgreSQL', () => {
+    assert.equal(readEnv({}).role, 'all')
+    assert.equal(readEnv({ WEBPAC_ROLE: 'all' }).role, 'all')
+    assert.equal(readEnv({ ...PG, WEBPAC_ROLE: 'web' }).role, 'web')
+    assert.equal(readEnv({ ...PG, WEBPAC_ROLE: 'worker' }).role, 'worker')
+    assert.equal(readEnv({ DATABASE_URL: 'postgresql://db.example/webpac', WEBPAC_ROLE: 'worker' }).role, 'worker')
+  })
+
+  test('issue 14 item 1: another WEBPAC_ROLE is refused in one line naming the variable and the allowed values', () => {
+    for (const bad of ['both', 'WEB', 'workers', 'web,worker']) {
+      assert.throws(
+        () => readEnv({ ...PG, WEBPAC_ROLE: bad }),
+        (error: unknown) =>
+          error instanceof EnvError &&
+          error.message === `WEBPAC_ROLE must be one of all, web, worker, got "${bad}"` &&
+          !error.message.includes('\n'),
+      )
+    }
+  })
+
+  test('issue 14 item 1: on SQLite (no DATABASE_URL, or sqlite:) WEBPAC_ROLE=web or worker is refused in one line asking for PostgreSQL', () => {
+    for (const source of [{}, { DATABASE_URL: 'sqlite:/var/lib/webpac/webpac.sqlite' }]) {
+      for (const role of ['web', 'worker']) {
+        assert.throws(
+          () => readEnv({ ...source, WEBPAC_ROLE: role }),
+          (error: unknown) =>
+            error instanceof EnvError &&
+            error.message.startsWith(`WEBPAC_ROLE=${role} needs DATABASE_URL=postgres://`) &&
+            /only WEBPAC_ROLE=all/.test(error.message) &&
+            !error.message.includes('\n'),
+        )
+      }
+    }
+  })
+
+  test("issue 14 item 1: the webpac CLI reads no role, so a node's WEBPAC_ROLE never stops a command", () => {
+    assert.equal(readEnv({ WEBPAC_ROLE: 'worker' }, '/', { for: 'cli' }).role, 'all')
   })
 
   test('the webpac CLI shares the paths but not the web server refusals: no SESSION_SECRET needed in production', () => {

@@ -15,9 +15,10 @@ export const COPIED_TABLES = [
   'delivery_receipts',
   'staff_users',
   'api_keys',
+  'config_saves',
 ] as const
 /** Tables whose id PostgreSQL draws from an identity sequence, to be moved past the copied ids. */
-const IDENTITY_TABLES = ['patrons', 'consent_events', 'outbox', 'delivery_receipts', 'staff_users', 'api_keys'] as const
+const IDENTITY_TABLES = ['patrons', 'consent_events', 'outbox', 'delivery_receipts', 'staff_users', 'api_keys', 'config_saves'] as const
 
 /** PostgreSQL binds at most 65,535 parameters in one statement; the widest table has 17 columns. */
 const ROWS_PER_INSERT = 500

@@ -3,8 +3,9 @@ import type pg from 'pg'
 import { isUniqueViolation, type WriteFailure, WriteHealth } from '../errors.js'
 import type { RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
-import type { Repositories, Store } from '../store.js'
+import type { ConnectionUse, Repositories, Store } from '../store.js'
 import { createPool, migratePostgres, waitForDatabase } from './openPostgres.js'
+import { PostgresOutboxWakeUps } from './outboxWakeUps.js'
 import { isRetryable } from './pgErrors.js'
 import { postgresDialect } from './postgresDialect.js'
 import { PostgresRateLimits } from './postgresRateLimits.js'
@@ -36,6 +37,7 @@ export interface PostgresStoreOptions {
 class PostgresStore implements Store {
   readonly rateLimits: RateLimits
   readonly repos: Repositories
+  readonly outboxWakeUps: PostgresOutboxWakeUps
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -46,6 +48,7 @@ class PostgresStore implements Store {
   ) {
     this.repos = repositories(db)
     this.rateLimits = new PostgresRateLimits(db)
+    this.outboxWakeUps = new PostgresOutboxWakeUps(pool, location)
   }
 
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -80,12 +83,18 @@ class PostgresStore implements Store {
     return this.health.failure
   }
 
+  connectionUse(): ConnectionUse {
+    const { pool } = this
+    return { database: 'postgres', max: pool.options.max, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }
+  }
+
   // A real write that changes nothing: refused by a read-only server, failing on a full disk.
   async probeWrite(): Promise<void> {
     await sql`UPDATE schema_migrations SET name = name WHERE version = (SELECT max(version) FROM schema_migrations)`.execute(this.db)
   }
 
   async close(): Promise<void> {
+    await this.outboxWakeUps.close()
     await this.db.destroy()
     // Kysely ends the pool only if it ran a query; idle connections would keep a CLI run alive.
     if (!this.pool.ending && !this.pool.ended) await this.pool.end()

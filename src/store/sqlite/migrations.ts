@@ -254,4 +254,27 @@ CREATE TABLE simulator_messages (
 CREATE INDEX simulator_messages_phone ON simulator_messages (phone, id);
 `,
   },
+  {
+    version: 10,
+    name: 'config_saves',
+    sql: `
+-- Every save of a config file from the staff console (issue 14, SPEC 8): who, when, which file,
+-- and the SHA-256 (hex) of the file's bytes before and after (old_sha256 NULL: there was no
+-- file). staff_user is the name as it logged in, with no foreign key: the record outlives the
+-- account. Append-only, like consent_events: it is an audit trail.
+CREATE TABLE config_saves (
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  staff_user TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  old_sha256 TEXT CHECK (length(old_sha256) = 64),
+  new_sha256 TEXT NOT NULL CHECK (length(new_sha256) = 64)
+);
+CREATE INDEX config_saves_file ON config_saves (file, id);
+CREATE TRIGGER config_saves_no_update BEFORE UPDATE ON config_saves
+  BEGIN SELECT RAISE(ABORT, 'config_saves is append-only'); END;
+CREATE TRIGGER config_saves_no_delete BEFORE DELETE ON config_saves
+  BEGIN SELECT RAISE(ABORT, 'config_saves is append-only'); END;
+`,
+  },
 ]

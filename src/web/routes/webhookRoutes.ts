@@ -6,22 +6,23 @@ import { paths } from '../paths.js'
 
 // SPEC 5: Vonage's SMS API webhooks. A 200 means "stored": anything that fails to store
 // answers 5xx (through the error handler) so that Vonage tries again.
-type WebhookServices = Pick<Services, 'inboundTexts' | 'deliveryReceipts' | 'concat' | 'clock' | 'env' | 'log'>
+type WebhookServices = Pick<Services, 'inboundTexts' | 'deliveryReceipts' | 'concat' | 'clock' | 'env' | 'log' | 'metrics'>
 
-export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, env, log }: WebhookServices): Router {
+export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, env, log, metrics }: WebhookServices): Router {
   const router = Router()
   const secret = env.vonage?.signatureSecret
   const signing: SignatureSettings | null = env.vonage && secret ? { secret, method: env.vonage.signatureMethod } : null
 
   // With a signature secret, an unsigned or badly signed request changes nothing.
   const signed =
-    (handle: (params: WebhookParams, res: Response) => Promise<void>): RequestHandler =>
+    (webhook: 'inbound' | 'status', handle: (params: WebhookParams, res: Response) => Promise<void>): RequestHandler =>
     async (req: Request, res: Response) => {
       const params = webhookParams(req.query, req.body)
       if (signing) {
         const check = checkSignature(params, signing, clock())
         if (!check.ok) {
           log.warn({ path: req.path, reason: check.error }, 'webhook refused: bad signature')
+          metrics.webhookSignatureFailed(webhook)
           res.status(401).json({ error: 'invalid signature' })
           return
         }
@@ -29,7 +30,7 @@ export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, e
       await handle(params, res)
     }
 
-  const inbound = signed(async (params, res) => {
+  const inbound = signed('inbound', async (params, res) => {
     const parsed = parseInbound(params, clock())
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.error })
@@ -49,7 +50,7 @@ export function webhookRoutes({ inboundTexts, deliveryReceipts, concat, clock, e
     res.status(200).json({ ok: true, duplicate: result.duplicate })
   })
 
-  const status = signed(async (params, res) => {
+  const status = signed('status', async (params, res) => {
     const parsed = parseReceipt(params)
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.error })

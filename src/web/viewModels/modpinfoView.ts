@@ -84,16 +84,20 @@ const TEXT_KEYS: readonly (keyof ModpinfoText)[] = [
   'how',
   'statusPrefix',
 ]
-const regionNames = new Map<string, Intl.DisplayNames>()
+// Per language and country: the sentence is fixed text around a country name, and naming the
+// country (Intl.DisplayNames) plus i18next's interpolation cost more than the rest of the text.
+const mobileHints = new Map<string, string>()
 
 // The country in the page's language: "United States" or "Estados Unidos".
 function mobileHint(country: string, { t, lang }: PageLanguage): string {
-  let names = regionNames.get(lang)
-  if (!names) {
-    names = new Intl.DisplayNames([lang], { type: 'region' })
-    regionNames.set(lang, names)
+  const key = `${lang}:${country}`
+  let hint = mobileHints.get(key)
+  if (hint === undefined) {
+    const name = new Intl.DisplayNames([lang], { type: 'region' }).of(country) ?? country
+    hint = t('modpinfo.mobileHint', { country: name })
+    mobileHints.set(key, hint)
   }
-  return t('modpinfo.mobileHint', { country: names.of(country) ?? country })
+  return hint
 }
 
 function pageText({ t }: PageLanguage): ModpinfoText {

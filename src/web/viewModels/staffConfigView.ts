@@ -1,5 +1,7 @@
 import type { ConfProblem } from '../../config/confFile.js'
 import type { ConfFileName, ConfFileView } from '../../services/configEditorService.js'
+import type { FileSaves } from '../../services/configHistory.js'
+import type { ConfigSave } from '../../store/schema.js'
 import { configFilePath, paths } from '../paths.js'
 import { formatDateTime } from './format.js'
 
@@ -11,7 +13,21 @@ interface ConfFileSummary {
   errors: string[]
   warnings: string[]
   editHref: string
+  /** Its recent saves from the staff console, newest first (issue 14). */
+  saves: ConfSaveRow[]
 }
+
+interface ConfSaveRow {
+  /** ISO-8601, for the time element. */
+  at: string
+  when: string
+  who: string
+  /** The first HASH_SHOWN hex digits of each SHA-256; the CLI prints them whole. */
+  oldHash: string | null
+  newHash: string
+}
+
+const HASH_SHOWN = 12
 
 interface ConfigOverviewPage {
   title: string
@@ -50,7 +66,22 @@ function state(file: ConfFileView, timeZone: string): string {
     : `${count}: not applied. The last good version stays in force.`
 }
 
-export function configOverviewPage(files: readonly ConfFileView[], timeZone: string, notice: string | null): ConfigOverviewPage {
+function saveRows(saves: readonly ConfigSave[], timeZone: string): ConfSaveRow[] {
+  return saves.map((save) => ({
+    at: save.saved_at,
+    when: formatDateTime(save.saved_at, timeZone),
+    who: save.staff_user,
+    oldHash: save.old_sha256?.slice(0, HASH_SHOWN) ?? null,
+    newHash: save.new_sha256.slice(0, HASH_SHOWN),
+  }))
+}
+
+export function configOverviewPage(
+  files: readonly ConfFileView[],
+  history: readonly FileSaves[],
+  timeZone: string,
+  notice: string | null,
+): ConfigOverviewPage {
   return {
     title: 'Configuration',
     notice,
@@ -62,6 +93,7 @@ export function configOverviewPage(files: readonly ConfFileView[], timeZone: str
       errors: file.errors.map(problemText),
       warnings: file.warnings.map(problemText),
       editHref: configFilePath(file.name),
+      saves: saveRows(history.find((entry) => entry.file === file.name)?.saves ?? [], timeZone),
     })),
   }
 }

@@ -29,12 +29,14 @@ function confName(name: unknown): ConfFileName | null {
 }
 
 // SPEC 6: messages.conf and webpub.def, edited in the browser; a file with errors is never saved.
+// Every save is recorded with the staff user's name and shown on the page (issue 14).
 export function staffConfigRoutes({ staff, config, log }: Pick<Services, 'staff' | 'config' | 'log'>): Router {
   const router = Router()
-  const { configEditor } = staff
+  const { configEditor, configHistory } = staff
 
-  router.get(paths.staff.config, (req, res) => {
-    res.render('staff/config', configOverviewPage(configEditor.files(), config.current().webOptions.timezone, takeFlash(req)))
+  router.get(paths.staff.config, async (req, res) => {
+    const history = await configHistory.recent()
+    res.render('staff/config', configOverviewPage(configEditor.files(), history, config.current().webOptions.timezone, takeFlash(req)))
   })
 
   router.get(paths.staff.configFile, (req, res, next) => {
@@ -43,11 +45,11 @@ export function staffConfigRoutes({ staff, config, log }: Pick<Services, 'staff'
     res.render('staff/configEdit', configEditorPage(configEditor.file(name)))
   })
 
-  router.post(paths.staff.configFile, (req, res, next) => {
+  router.post(paths.staff.configFile, async (req, res, next) => {
     const name = confName(req.params.name)
     if (!name) return next('route')
     const text = bodyField(req.body, 'text')
-    const result = configEditor.save(name, text, bodyField(req.body, 'version'))
+    const result = await configEditor.save(name, text, bodyField(req.body, 'version'), res.locals.staffUser)
     switch (result.kind) {
       case 'saved':
         log.info({ staffUser: res.locals.staffUser, file: name }, 'config file saved from the staff console')
@@ -69,6 +71,15 @@ export function staffConfigRoutes({ staff, config, log }: Pick<Services, 'staff'
             problem:
               `Not saved: ${name} was changed by someone else while you were editing. ` +
               'This is the file as it is now; make your change again.',
+          }),
+        )
+      case 'unwritable':
+        log.error({ staffUser: res.locals.staffUser, file: name, reason: result.reason }, 'config file could not be saved')
+        return res.status(503).render(
+          'staff/configEdit',
+          configEditorPage(configEditor.file(name), {
+            text,
+            problem: `Not saved: ${name} could not be written on the server (${result.reason}). The file is unchanged; try again later.`,
           }),
         )
     }
