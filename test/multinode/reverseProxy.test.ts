@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { createServer } from 'node:net'
@@ -257,6 +257,7 @@ describe('docs/deploy/nginx.conf in front of two production nodes on one Postgre
     }
     killAllServerProcesses()
     await onServer(TEST_DATABASE_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`))
+    rmSync(dir, { recursive: true, force: true })
   })
 
   test('plain HTTP is sent to HTTPS with a 301', async () => {
