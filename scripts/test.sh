@@ -9,6 +9,14 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
 fi
 
+# nginx for test/multinode/reverseProxy.test.ts, which runs docs/deploy/nginx.conf in front of two
+# nodes. Debian's package may start its default site on port 80 where no policy-rc.d forbids it.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing Debian's nginx-light for the reverse proxy test..."
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx-light >/dev/null; fi
+fi
+
 echo "== type check"
 npx tsc --noEmit -p .
 

@@ -31,7 +31,7 @@ export function createApp(services: Services): Express {
   const production = services.env.production
   const app = express()
   const pages = setUpViews(app, `${root}views`, production)
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', services.env.trustProxy)
   app.disable('x-powered-by')
   // Pages carry a per-session CSRF token, so an ETag (a hash of every body) would never match.
   app.set('etag', false)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 
 export const SIGNATURE_METHODS = ['md5hash', 'md5hmac', 'sha1hmac', 'sha256hmac', 'sha512hmac'] as const
@@ -14,10 +15,13 @@ const THREADPOOL_DEFAULT = 4
 
 /**
  * WEBPAC_ROLE (SPEC 8): `all` serves HTTP and sends; on several nodes `web` serves HTTP only and
- * `worker` runs the outbox worker and the housekeeping timers, answering only /healthz.
+ * `worker` runs the outbox worker and the housekeeping timers, answering only /healthz and /metrics.
  */
 export const ROLES = ['all', 'web', 'worker'] as const
 export type Role = (typeof ROLES)[number]
+
+/** Express's `trust proxy`: the proxies' addresses (and proxy-addr's names), a hop count, or all/none. */
+export type TrustProxy = string[] | number | boolean
 
 export interface VonageEnv {
   apiKey: string
@@ -51,6 +55,8 @@ export interface Env {
   seedDemo: boolean
   /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token, from every address (loopback too). */
   metricsToken: string | null
+  /** TRUST_PROXY: whose X-Forwarded-For and -Proto to believe, so req.ip is the patron's (login throttle) and req.secure holds. */
+  trustProxy: TrustProxy
 }
 
 /** A refusal to start: one line that names what is missing or wrong. */
@@ -138,6 +144,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
     metricsToken,
+    trustProxy: readTrustProxy(value('TRUST_PROXY'), production),
   }
 }
 
@@ -211,4 +218,57 @@ function readThreadpoolSize(raw: string | undefined): number {
     throw new EnvError(`UV_THREADPOOL_SIZE must be a whole number from 1 to ${THREADPOOL_MAX} (libuv's thread pool size), got "${raw}"`)
   }
   return size
+}
+
+// proxy-addr's names for address ranges (what Express's `trust proxy` takes besides addresses).
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * Whom to trust for X-Forwarded-For/-Proto. Loopback by default (a proxy on the same host). A
+ * proxy on another host must be named, or every patron gets its address and shares its login
+ * throttle. "Trust everyone" lets any client forge the header and dodge the throttle.
+ */
+function readTrustProxy(raw: string | undefined, production: boolean): TrustProxy {
+  if (raw === undefined) return ['loopback']
+  const word = raw.toLowerCase()
+  if (word === 'true' || word === '*') {
+    if (production) {
+      throw new EnvError(
+        `NODE_ENV=production refuses TRUST_PROXY=${raw}: any client could forge X-Forwarded-For and dodge the login throttle; name the proxies' addresses`,
+      )
+    }
+    return true
+  }
+  if (word === 'false') return false
+  if (/^\d{1,2}$/.test(word)) return Number(word)
+  const entries = word
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  const bad = entries.find((entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrRange(entry))
+  if (bad !== undefined || entries.length === 0) {
+    throw new EnvError(
+      `TRUST_PROXY must be the proxies' addresses or CIDR ranges, comma-separated (or loopback, linklocal, uniquelocal), or a hop count; "${bad ?? raw}" is none of these`,
+    )
+  }
+  return entries
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', range, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  if (range === undefined) return true
+  // proxy-addr refuses a /0 (it would trust everyone); an IPv4 range may also be a netmask.
+  if (/^\d{1,3}$/.test(range)) return Number(range) >= 1 && Number(range) <= (family === 4 ? 32 : 128)
+  return family === 4 && isNetmask(range)
+}
+
+function isNetmask(mask: string): boolean {
+  if (isIP(mask) !== 4) return false
+  const bits = mask
+    .split('.')
+    .map((octet) => Number(octet).toString(2).padStart(8, '0'))
+    .join('')
+  return /^1+0*$/.test(bits)
 }

@@ -24,6 +24,8 @@ export interface TestAppOptions extends Partial<Omit<BuildOptions, 'log'>> {
   webOptions?: string
   /** Start the outbox worker, watcher and housekeeping (default true). */
   background?: boolean
+  /** The address to listen on (default 127.0.0.1); another one makes clients arrive from off loopback. */
+  host?: string
 }
 
 /**
@@ -46,14 +48,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(await databaseEnv()),
     ...options.env,
   })
-  const { env: _env, messagesConf: _m, webOptions: _w, background = true, ...build } = options
+  const { env: _env, messagesConf: _m, webOptions: _w, background = true, host = '127.0.0.1', ...build } = options
   const services = await buildServices(env, { log: silentLogger(), configPollMs: 100, ...build })
   if (background) await services.startBackground()
   const server: Server = createServer(createApp(services))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     services,
     dir,
     writeConfig(kind, text) {

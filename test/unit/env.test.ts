@@ -1,9 +1,77 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import express from 'express'
 import { pino } from 'pino'
 import { EnvError, LOG_LEVELS, readEnv } from '../../src/config/env.js'
 
 const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), SMS_GATEWAY: 'simulator' }
+
+describe('TRUST_PROXY: whose X-Forwarded-For the login throttle believes (issue 14 item 5, SPEC 7)', () => {
+  const isOneLine = (pattern: RegExp) => (error: unknown) =>
+    error instanceof EnvError && pattern.test(error.message) && !error.message.includes('\n')
+
+  test('unset, the portal trusts only a proxy on the same host (loopback), in development and production', () => {
+    assert.deepEqual(readEnv({}).trustProxy, ['loopback'])
+    assert.deepEqual(readEnv(PRODUCTION).trustProxy, ['loopback'])
+  })
+
+  const accepted: Array<[string, unknown]> = [
+    ['10.0.1.5', ['10.0.1.5']],
+    [' 10.0.1.5 , 10.0.1.6,', ['10.0.1.5', '10.0.1.6']],
+    ['10.0.1.0/24, fd00::/8', ['10.0.1.0/24', 'fd00::/8']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+    ['LoopBack,uniquelocal,linklocal', ['loopback', 'uniquelocal', 'linklocal']],
+    ['2', 2],
+    ['0', 0],
+    ['false', false],
+  ]
+  for (const [raw, expected] of accepted) {
+    test(`TRUST_PROXY="${raw}" is accepted in production, and Express takes it as its trust proxy setting`, () => {
+      const { trustProxy } = readEnv({ ...PRODUCTION, TRUST_PROXY: raw })
+      assert.deepEqual(trustProxy, expected)
+      // Express compiles the setting when it is set: a value we accept must never fail there.
+      assert.doesNotThrow(() => express().set('trust proxy', trustProxy))
+    })
+  }
+
+  test('a named proxy is trusted and any other address is not: a forged X-Forwarded-For from elsewhere is ignored', () => {
+    const app = express().set('trust proxy', readEnv({ ...PRODUCTION, TRUST_PROXY: '10.0.1.5,10.0.2.0/24' }).trustProxy)
+    const trusted = app.get('trust proxy fn') as (address: string, hop: number) => boolean
+    assert.equal(trusted('10.0.1.5', 0), true)
+    assert.equal(trusted('10.0.2.77', 0), true)
+    assert.equal(trusted('10.0.1.6', 0), false)
+    assert.equal(trusted('127.0.0.1', 0), false)
+  })
+
+  for (const bad of [
+    'proxy.example.org',
+    '10.0.1.300',
+    '10.0.1.0/33',
+    '10.0.1.0/0',
+    'fd00::/129',
+    '10.0.0.0/255.0.255.0',
+    '1.5',
+    '-1',
+    '100',
+    ',',
+    'loopback,10.0.1.5/8/1',
+  ]) {
+    test(`TRUST_PROXY="${bad}" is refused in one line naming TRUST_PROXY, in development too`, () => {
+      assert.throws(() => readEnv({ TRUST_PROXY: bad }), isOneLine(/^TRUST_PROXY must be .*"/))
+    })
+  }
+
+  test('NODE_ENV=production refuses TRUST_PROXY=true and *, in one line saying that anyone could forge X-Forwarded-For', () => {
+    for (const everyone of ['true', 'TRUE', '*']) {
+      assert.throws(() => readEnv({ ...PRODUCTION, TRUST_PROXY: everyone }), isOneLine(/TRUST_PROXY=.*forge X-Forwarded-For/))
+    }
+  })
+
+  test('development accepts TRUST_PROXY=true (a trial behind any proxy), and the CLI, which serves no requests, too', () => {
+    assert.equal(readEnv({ TRUST_PROXY: 'true' }).trustProxy, true)
+    assert.equal(readEnv({ NODE_ENV: 'production', TRUST_PROXY: '*' }, '/', { for: 'cli' }).trustProxy, true)
+  })
+})
 
 describe('environment (SPEC 1)', () => {
   test('development defaults: port 3000 on 127.0.0.1, the simulator, demo data, ./data', () => {
