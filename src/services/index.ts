@@ -114,11 +114,11 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const inboundTexts = new InboundTexts({ ...deps, ledger })
   const deliveryReceipts = new DeliveryReceipts({ ...deps, ledger })
   const sendResults = new SendResults({ ...deps, ledger })
-  // Vonage's account limit is what the cap keeps under; the simulator and a caller's own gateway
-  // (tests) have none (docs/decisions.md).
-  const sendCap = vonage
-    ? new SendRateCap({ counters: store.rateLimits, perSecond: env.smsMaxSendsPerSecond, onWait: (ms) => metrics.sendCapWaited(ms) })
-    : UNCAPPED
+  // Vonage's account limit is what the cap keeps under; the simulator has none (docs/decisions.md).
+  const sendCap =
+    gateway.name === 'vonage'
+      ? new SendRateCap({ counters: store.rateLimits, perSecond: env.smsMaxSendsPerSecond, onWait: (ms) => metrics.sendCapWaited(ms) })
+      : UNCAPPED
   const outboxWorker = new OutboxWorker({
     ...deps,
     gateway,
