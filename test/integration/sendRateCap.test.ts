@@ -108,6 +108,22 @@ describe('issue 14: SMS_MAX_SENDS_PER_SECOND, one send budget for all workers on
   })
 })
 
+describe('issue 14: the send budget in the attempt-counter table', () => {
+  test('issue 14: 20 workers asking at once for 7 sends each from one second of a 30-a-second budget get exactly 30 between them', async () => {
+    const app = await startTestApp({ background: false })
+    apps.push(app)
+    const limit = { name: 'sms_sends_per_second', points: 30, duration: 2 }
+    const charge = { limit, key: 'issue-14-test-second' }
+    const grants = await Promise.all(Array.from({ length: 20 }, () => app.services.store.rateLimits.takeUpTo(charge, 7)))
+    assert.equal(
+      grants.reduce((sum, granted) => sum + granted, 0),
+      30,
+      `grants: ${grants}`,
+    )
+    assert.equal(await app.services.store.rateLimits.takeUpTo(charge, 5), 0, 'spent: nothing more in this window')
+  })
+})
+
 describe('issue 14: Vonage answering "Throttled" (status 1) uses up none of the message\'s attempts', () => {
   test('issue 14: throttled 10 times in a row (more than the 8 attempts a message has): each try waits about a second with the attempts unchanged, then the message is sent once, never failed', async () => {
     resetMock()
