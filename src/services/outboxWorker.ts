@@ -29,12 +29,12 @@ export interface OutboxWorkerOptions {
 }
 
 /**
- * No real send outlasts this. Rows are claimed one chunk at a time, once the send-rate cap has
- * let that chunk out, so a claimed row waits only for its own chunk: at most Vonage's 10-second
- * HTTP timeout (sms/vonageGateway.ts) and one results transaction. Five minutes leaves room for
- * that, a slow database and clocks a little apart between nodes (the claim's time is the claiming
- * node's). A lease too short would only lose a send's result (the row stays unknown), never send
- * twice.
+ * No real send outlasts this. Rows are claimed one chunk at a time, and those the send-rate cap
+ * does not let out at once go back to queued, so a claimed row waits at most a second for the
+ * budget, then for its own send: at most Vonage's 10-second HTTP timeout (sms/vonageGateway.ts)
+ * and one results transaction. Five minutes leaves room for that, a slow database and clocks a
+ * little apart between nodes (the claim's time is the claiming node's). A lease too short would
+ * only lose a send's result (the row stays unknown), never send twice.
  */
 export const CLAIM_LEASE_MS = 5 * 60_000
 
@@ -72,7 +72,7 @@ export class OutboxWorker {
       sendResults: Pick<SendResults, 'record'>
       /** Rung by the services that queue SMS: the worker wakes at once instead of at its next poll. */
       queued: OutboxSignal
-      /** The send-rate cap every chunk asks first (SMS_MAX_SENDS_PER_SECOND). */
+      /** The send-rate cap each chunk asks right before it is sent (SMS_MAX_SENDS_PER_SECOND). */
       sendCap: SendBudget
       options?: OutboxWorkerOptions
     },
@@ -136,18 +136,29 @@ export class OutboxWorker {
     let attempted = 0
     while (!this.closing) {
       // Woken after every commit that may have queued something: look before taking the write lock.
-      const due = await this.deps.store.repos.outbox.due(this.deps.clock().getTime(), this.concurrency)
-      if (due.length === 0) break
-      const allowed = await this.deps.sendCap.take(due.length)
-      if (allowed === 0) continue
-      const { looked, claimed } = await this.claim(allowed)
+      if ((await this.deps.store.repos.outbox.due(this.deps.clock().getTime(), 1)).length === 0) break
+      const { looked, claimed } = await this.claim(this.concurrency)
       // Nothing left to look at: another worker took these rows first.
       if (looked === 0) break
-      const outcomes = await Promise.all(claimed.map((row) => this.send(row)))
+      // The budget is asked last, right before the sends: a grant belongs to one second, and
+      // sends started long after it (behind a claim) would land in the next second's share.
+      const allowed = claimed.length === 0 ? 0 : await this.deps.sendCap.take(claimed.length)
+      await this.release(claimed.slice(allowed))
+      const outcomes = await Promise.all(claimed.slice(0, allowed).map((row) => this.send(row)))
       await this.deps.sendResults.record(outcomes)
-      attempted += claimed.length
+      attempted += outcomes.length
     }
     return attempted
+  }
+
+  /** Rows claimed beyond the cap's grant go back to queued as they were, for the next second. */
+  private async release(rows: readonly OutboxMessage[]): Promise<void> {
+    if (rows.length === 0) return
+    const at = this.deps.clock().toISOString()
+    await this.deps.store.transaction(async (repos) => {
+      for (const row of rows)
+        await repos.outbox.transition(row.id, 'sending', { state: 'queued', attempts: row.attempts - 1, updated_at: at })
+    })
   }
 
   private schedule(delayMs: number): void {
