@@ -48,6 +48,11 @@ export interface Env {
   threadpoolSize: number
   smsGateway: 'simulator' | 'vonage'
   vonage: VonageEnv | null
+  /**
+   * SMS_MAX_SENDS_PER_SECOND: sends to Vonage per second, shared by every worker on the database
+   * (Vonage's account throughput limit, 30 by default; docs/vonage.md).
+   */
+  smsMaxSendsPerSecond: number
   /** SESSION_SECRET's comma-separated secrets: the first signs session cookies, every one verifies (rotation). */
   sessionSecrets: string[]
   /** True when SESSION_SECRET was not set and a throwaway one was made (development only). */
@@ -140,6 +145,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     threadpoolSize: readThreadpoolSize(value('UV_THREADPOOL_SIZE')),
     smsGateway,
     vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
+    smsMaxSendsPerSecond: readMaxSendsPerSecond(value('SMS_MAX_SENDS_PER_SECOND')),
     sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
     sessionSecretGenerated: sessionSecrets.length === 0,
     seedDemo,
@@ -197,6 +203,22 @@ function readPoolSize(raw: string | undefined): number {
     throw new EnvError(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${raw}"`)
   }
   return size
+}
+
+// Vonage's default throughput limit per account (its support article 203993598); an account
+// granted more sets its own figure.
+const SENDS_PER_SECOND_DEFAULT = 30
+const SENDS_PER_SECOND_MAX = 10_000
+
+function readMaxSendsPerSecond(raw: string | undefined): number {
+  if (raw === undefined) return SENDS_PER_SECOND_DEFAULT
+  const rate = Number(raw)
+  if (!/^\d+$/.test(raw) || rate < 1 || rate > SENDS_PER_SECOND_MAX) {
+    throw new EnvError(
+      `SMS_MAX_SENDS_PER_SECOND must be a whole number from 1 to ${SENDS_PER_SECOND_MAX} (SMS sent per second by all workers together; Vonage's default limit is ${SENDS_PER_SECOND_DEFAULT}), got "${raw}"`,
+    )
+  }
+  return rate
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {

@@ -21,6 +21,7 @@ import { OutboxWorker, type OutboxWorkerOptions } from './outboxWorker.js'
 import { PatronAuthService } from './patronAuthService.js'
 import { PatronSmsView } from './patronSmsView.js'
 import { registerScrapeGauges } from './scrapeGauges.js'
+import { SendRateCap, UNCAPPED } from './sendRateCap.js'
 import { SendResults } from './sendResults.js'
 import { StaffActions } from './staffActions.js'
 import { buildStaffServices, type StaffServices } from './staffServices.js'
@@ -113,11 +114,17 @@ export async function buildServices(env: Env, options: BuildOptions): Promise<Se
   const inboundTexts = new InboundTexts({ ...deps, ledger })
   const deliveryReceipts = new DeliveryReceipts({ ...deps, ledger })
   const sendResults = new SendResults({ ...deps, ledger })
+  // Vonage's account limit is what the cap keeps under; the simulator has none (docs/decisions.md).
+  const sendCap =
+    gateway.name === 'vonage'
+      ? new SendRateCap({ counters: store.rateLimits, perSecond: env.smsMaxSendsPerSecond, onWait: (ms) => metrics.sendCapWaited(ms) })
+      : UNCAPPED
   const outboxWorker = new OutboxWorker({
     ...deps,
     gateway,
     sendResults,
     queued,
+    sendCap,
     options: { sharedOutbox: isPostgresUrl(env.databaseUrl), ...options.outboxWorker },
   })
   simulator?.onReceipt((receipt) => deliveryReceipts.handle(receipt))

@@ -29,6 +29,8 @@ export class Metrics {
   private readonly smsRetries: Counter<'kind'>
   private readonly smsFailed: Counter<'kind' | 'stage'>
   private readonly smsDelivered: Counter<'kind'>
+  private readonly smsThrottledCount: Counter<'kind'>
+  private readonly sendCapWaits: Counter
   private readonly inbound: Counter<'keyword'>
   private readonly badSignatures: Counter<'webhook'>
   private readonly throttled: Counter<'login'>
@@ -54,6 +56,16 @@ export class Metrics {
       'SMS that will not arrive, by kind and stage: send (the gateway refused it, or it ran out of tries) or delivery (a receipt said failed, rejected or expired).',
       ['kind', 'stage'],
     )
+    this.smsThrottledCount = counter(
+      'webpac_sms_throttled_total',
+      'Sends the gateway answered "Throttled" (Vonage status 1: the account over its throughput limit), by kind; also in webpac_sms_retries_total. Queued again in about a second, without using up an attempt.',
+      ['kind'],
+    )
+    this.sendCapWaits = counter(
+      'webpac_sms_send_cap_wait_seconds_total',
+      "Time this worker waited for the next second's send budget (SMS_MAX_SENDS_PER_SECOND, shared by all workers). Rising steadily: the outbox gets more SMS than the cap lets out.",
+      [],
+    )
     this.smsDelivered = counter('webpac_sms_delivered_total', 'Delivery receipts that said delivered, by kind.', ['kind'])
     this.inbound = counter(
       'webpac_inbound_texts_total',
@@ -76,7 +88,7 @@ export class Metrics {
       ['file', 'outcome'],
     )
     for (const kind of OUTBOUND_KINDS) {
-      for (const sms of [this.smsSent, this.smsRetries, this.smsDelivered]) sms.inc({ kind }, 0)
+      for (const sms of [this.smsSent, this.smsRetries, this.smsDelivered, this.smsThrottledCount]) sms.inc({ kind }, 0)
       for (const stage of ['send', 'delivery'] as const) this.smsFailed.inc({ kind, stage }, 0)
     }
     for (const keyword of KEYWORDS) this.inbound.inc({ keyword }, 0)
@@ -105,6 +117,14 @@ export class Metrics {
     if (outcome === 'sent') this.smsSent.inc({ kind })
     else if (outcome === 'retry') this.smsRetries.inc({ kind })
     else this.smsFailed.inc({ kind, stage: 'send' })
+  }
+
+  smsThrottled(kind: OutboundKind): void {
+    this.smsThrottledCount.inc({ kind })
+  }
+
+  sendCapWaited(ms: number): void {
+    this.sendCapWaits.inc(ms / 1000)
   }
 
   smsReceipt(kind: OutboundKind, outcome: 'delivered' | 'failed'): void {

@@ -7,11 +7,13 @@ import type { OutboxMessage } from '../store/schema.js'
 import type { Repositories } from '../store/store.js'
 import type { ServiceDeps } from './deps.js'
 import type { OutboxSignal } from './outboxSignal.js'
+import type { SendBudget } from './sendRateCap.js'
 import type { SendOutcome, SendResults } from './sendResults.js'
 
 export interface OutboxWorkerOptions {
+  /** Due rows one claim looks at, at most: those held for the send window or cancelled need no send budget. */
   batchSize?: number
-  /** sends in flight at once */
+  /** sends in flight at once: the most rows one claim takes to send */
   concurrency?: number
   /** how often to look for due rows when nothing wakes the worker */
   pollMs?: number
@@ -27,12 +29,12 @@ export interface OutboxWorkerOptions {
 }
 
 /**
- * No real send outlasts this. A claimed row waits at most for its batch's chunks before it, each
- * as long as its slowest send: ceil(batchSize / concurrency) = 7 chunks of at most Vonage's
- * 10-second HTTP timeout (sms/vonageGateway.ts) and one results transaction, about 70 s with the
- * defaults. Five minutes leaves room for that, a slow database and clocks a little apart between
- * nodes (the claim's time is the claiming node's). A lease too short would only lose a send's
- * result (the row stays unknown), never send twice.
+ * No real send outlasts this. Rows are claimed one chunk at a time, and those the send-rate cap
+ * does not let out at once go back to queued, so a claimed row waits at most a second for the
+ * budget, then for its own send: at most Vonage's 10-second HTTP timeout (sms/vonageGateway.ts)
+ * and one results transaction. Five minutes leaves room for that, a slow database and clocks a
+ * little apart between nodes (the claim's time is the claiming node's). A lease too short would
+ * only lose a send's result (the row stays unknown), never send twice.
  */
 export const CLAIM_LEASE_MS = 5 * 60_000
 
@@ -40,6 +42,11 @@ export const CLAIM_LEASE_MS = 5 * 60_000
 function retryDelayMs(attempt: number, random = Math.random): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 600_000)
   return Math.round(base * (0.75 + random() * 0.5))
+}
+
+/** After Vonage's "Throttled": about a second (0.75–1.25 s), when its per-second budget is new. */
+function throttledDelayMs(random = Math.random): number {
+  return Math.round(1_000 * (0.75 + random() * 0.5))
 }
 
 // Sends what the outbox holds, after the transaction that queued it has committed. A row is
@@ -56,6 +63,8 @@ export class OutboxWorker {
   private running: Promise<void> | null = null
   private again = false
   private stopped = true
+  /** Set by stop(): the drain in flight ends after its chunk. */
+  private closing = false
 
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'config' | 'clock' | 'log' | 'metrics'> & {
@@ -63,6 +72,8 @@ export class OutboxWorker {
       sendResults: Pick<SendResults, 'record'>
       /** Rung by the services that queue SMS: the worker wakes at once instead of at its next poll. */
       queued: OutboxSignal
+      /** The send-rate cap each chunk asks right before it is sent (SMS_MAX_SENDS_PER_SECOND). */
+      sendCap: SendBudget
       options?: OutboxWorkerOptions
     },
   ) {
@@ -80,6 +91,7 @@ export class OutboxWorker {
     // Alone on the outbox, this process just started: whatever is in 'sending' lost its worker.
     await this.markAbandoned(this.sharedOutbox ? this.leaseCutoff() : null)
     this.stopped = false
+    this.closing = false
     this.schedule(0)
   }
 
@@ -101,9 +113,10 @@ export class OutboxWorker {
     return new Date(this.deps.clock().getTime() - this.leaseMs).toISOString()
   }
 
-  /** Finishes the batch in flight, then stops. */
+  /** Finishes the chunk in flight, then stops. */
   async stop(): Promise<void> {
     this.stopped = true
+    this.closing = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running
@@ -115,14 +128,37 @@ export class OutboxWorker {
     else this.schedule(0)
   }
 
-  /** Sends every row due now; returns how many sends were attempted. For tests and drains. */
+  /**
+   * Sends every row due now, a chunk at a time as the send-rate cap lets them out; returns how
+   * many sends were attempted. For tests and drains.
+   */
   async drain(): Promise<number> {
-    let total = 0
-    for (;;) {
-      const sent = await this.runBatch()
-      total += sent
-      if (sent === 0) return total
+    let attempted = 0
+    while (!this.closing) {
+      // Woken after every commit that may have queued something: look before taking the write lock.
+      if ((await this.deps.store.repos.outbox.due(this.deps.clock().getTime(), 1)).length === 0) break
+      const { looked, claimed } = await this.claim(this.concurrency)
+      // Nothing left to look at: another worker took these rows first.
+      if (looked === 0) break
+      // The budget is asked last, right before the sends: a grant belongs to one second, and
+      // sends started long after it (behind a claim) would land in the next second's share.
+      const allowed = claimed.length === 0 ? 0 : await this.deps.sendCap.take(claimed.length)
+      await this.release(claimed.slice(allowed))
+      const outcomes = await Promise.all(claimed.slice(0, allowed).map((row) => this.send(row)))
+      await this.deps.sendResults.record(outcomes)
+      attempted += outcomes.length
     }
+    return attempted
+  }
+
+  /** Rows claimed beyond the cap's grant go back to queued as they were, for the next second. */
+  private async release(rows: readonly OutboxMessage[]): Promise<void> {
+    if (rows.length === 0) return
+    const at = this.deps.clock().toISOString()
+    await this.deps.store.transaction(async (repos) => {
+      for (const row of rows)
+        await repos.outbox.transition(row.id, 'sending', { state: 'queued', attempts: row.attempts - 1, updated_at: at })
+    })
   }
 
   private schedule(delayMs: number): void {
@@ -145,23 +181,19 @@ export class OutboxWorker {
       })
   }
 
-  private async runBatch(): Promise<number> {
-    const claimed = await this.claim()
-    for (let i = 0; i < claimed.length; i += this.concurrency) {
-      const outcomes = await Promise.all(claimed.slice(i, i + this.concurrency).map((row) => this.send(row)))
-      await this.deps.sendResults.record(outcomes)
-    }
-    return claimed.length
-  }
-
-  private async claim(): Promise<OutboxMessage[]> {
+  /**
+   * Claims up to `limit` due rows to send now, holding or cancelling on the way (up to batchSize)
+   * those that must not go yet or at all; `looked` counts every row it dealt with.
+   */
+  private async claim(limit: number): Promise<{ looked: number; claimed: OutboxMessage[] }> {
     const now = this.deps.clock()
     const config = this.deps.config()
-    // Woken after every commit that may have queued something: look before taking the write lock.
-    if ((await this.deps.store.repos.outbox.due(now.getTime(), 1)).length === 0) return []
     return this.deps.store.transaction(async (repos) => {
       const claimed: OutboxMessage[] = []
-      for (const row of await repos.outbox.due(now.getTime(), this.batchSize)) {
+      let looked = 0
+      for (const row of await repos.outbox.due(now.getTime(), Math.max(limit, this.batchSize))) {
+        if (claimed.length === limit) break
+        looked += 1
         const at = now.toISOString()
         if (row.kind === 'alert') {
           const { sendWindow, timezone } = config.webOptions
@@ -188,7 +220,7 @@ export class OutboxWorker {
           claimed.push({ ...row, attempts, state: 'sending' })
         }
       }
-      return claimed
+      return { looked, claimed }
     })
   }
 
@@ -212,9 +244,13 @@ export class OutboxWorker {
     } catch (error) {
       result = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) }
     }
-    const retries = result.outcome === 'retry' && row.attempts < this.maxAttempts
-    const retryAt = retries ? this.deps.clock().getTime() + retryDelayMs(row.attempts) : null
+    // Vonage's "Throttled" is about the account's pace, not this message: it costs no attempt.
+    const throttled = result.outcome === 'throttled'
+    const retries = throttled || (result.outcome === 'retry' && row.attempts < this.maxAttempts)
+    const now = this.deps.clock().getTime()
+    const retryAt = throttled ? now + throttledDelayMs() : retries ? now + retryDelayMs(row.attempts) : null
     this.deps.metrics.smsSendOutcome(row.kind, result.outcome === 'sent' ? 'sent' : retries ? 'retry' : 'failed')
+    if (throttled) this.deps.metrics.smsThrottled(row.kind)
     if (result.outcome !== 'sent') {
       const { outcome, error } = result
       this.deps.log.warn({ outboxId: row.id, to: row.e164, kind: row.kind, outcome, error, retryAt }, 'SMS not sent')

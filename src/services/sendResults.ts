@@ -5,8 +5,9 @@ import type { Ledger } from './ledger.js'
 
 /** One send as the outbox worker saw it: the row, what the gateway said, and when to try again. */
 export interface SendOutcome {
-  row: { id: number; patron_id: number | null; e164: string; kind: OutboundKind }
-  result: { outcome: 'sent'; messageId: string } | { outcome: 'retry' | 'refused'; error: string }
+  /** attempts: counted when the row was claimed, this send included. */
+  row: { id: number; patron_id: number | null; e164: string; kind: OutboundKind; attempts: number }
+  result: { outcome: 'sent'; messageId: string } | { outcome: 'retry' | 'throttled' | 'refused'; error: string }
   /** null: no more tries. */
   retryAtMs: number | null
 }
@@ -32,6 +33,18 @@ export class SendResults {
       // A receipt may have arrived first and already settled the row.
       if (!moved) await repos.outbox.update(row.id, { gateway_message_id: result.messageId, sent_at: at })
       if (row.kind === 'optout') await this.completeOptOut(repos, row)
+      return
+    }
+    // Throttled: the account was over its pace, so this try does not count (issue 14).
+    if (result.outcome === 'throttled' && retryAtMs !== null) {
+      const changes = {
+        state: 'queued',
+        attempts: row.attempts - 1,
+        next_attempt_ms: retryAtMs,
+        error: result.error,
+        updated_at: at,
+      } as const
+      await repos.outbox.transition(row.id, 'sending', changes)
       return
     }
     if (result.outcome === 'retry' && retryAtMs !== null) {

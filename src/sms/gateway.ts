@@ -10,8 +10,10 @@ export interface OutgoingSms {
 
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
-  /** Worth another try later: throttling, a network fault, a 5xx, bad credentials. */
+  /** Worth another try later: a network fault, a 5xx, bad credentials. */
   | { outcome: 'retry'; error: string }
+  /** The gateway's account is over its throughput limit (Vonage status 1): try again in a second; the message is fine. */
+  | { outcome: 'throttled'; error: string }
   /** The gateway will never deliver this one: invalid or barred number. */
   | { outcome: 'refused'; error: string }
 

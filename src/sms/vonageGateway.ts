@@ -21,6 +21,9 @@ const ACCOUNT_PROBLEMS: Readonly<Record<string, string>> = {
   '32': 'the Vonage account does not accept a signed request with an API secret',
 }
 
+// "Throttled": more requests per second than the account's throughput limit (30 by default).
+const THROTTLED = '1'
+
 // The message itself can never be delivered: invalid parameters or number, barred, too long,
 // not whitelisted (demo accounts), deactivated.
 const REFUSED = new Set(['2', '3', '6', '7', '12', '29', '33'])
@@ -74,7 +77,7 @@ export class VonageGateway implements SmsGateway {
       return
     }
     // A refusal is about one number: Vonage accepted the account to say so.
-    if (result.outcome === 'retry') return
+    if (result.outcome === 'retry' || result.outcome === 'throttled') return
     this.#lastAnswerAt = new Date().toISOString()
     if (this.#accountProblem) this.#log.info({ gateway: 'vonage' }, 'Vonage accepts our account again')
     this.#accountProblem = null
@@ -117,6 +120,7 @@ function fromStatus(status: string, errorText: string): Verdict {
   const accountProblem = ACCOUNT_PROBLEMS[status]
   if (accountProblem) return { result: { outcome: 'retry', error }, accountProblem }
   if (REFUSED.has(status)) return { result: { outcome: 'refused', error } }
+  if (status === THROTTLED) return { result: { outcome: 'throttled', error } }
   return { result: { outcome: 'retry', error } }
 }
 

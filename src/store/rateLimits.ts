@@ -24,10 +24,25 @@ export interface RateLimits {
    * goes on, so a burst cannot slip past a limit.
    */
   take(charges: readonly Charge[]): Promise<boolean>
+  /**
+   * Counts up to `wanted` attempts on one charge, as many as its limit has left, and says how
+   * many it counted (0 when none is left). Atomic like `take`: parallel callers together never
+   * get more than the limit. For a budget that is spent in chunks (the SMS send-rate cap).
+   */
+  takeUpTo(charge: Charge, wanted: number): Promise<number>
   /** Gives back one attempt that `take` counted (one that turned out right). */
   giveBack(charges: readonly Charge[]): Promise<void>
   /** Forgets these keys' counts. */
   forget(charges: readonly Charge[]): Promise<void>
   /** Deletes the counters whose window has ended. */
   sweep(): Promise<void>
+}
+
+/**
+ * How much of `wanted` fits under `limit`, for a counter that went from `after - wanted` to
+ * `after`: the part of that span below the limit. Callers adding to one counter get disjoint
+ * spans, so their parts never add up past the limit.
+ */
+export function grantedOf(after: number, wanted: number, limit: number): number {
+  return Math.max(0, Math.min(wanted, limit - (after - wanted)))
 }

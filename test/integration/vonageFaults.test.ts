@@ -105,7 +105,6 @@ describe('SPEC 5 transient Vonage faults: retried with backoff, sent exactly onc
   const faults: Array<[string, MockFault]> = [
     ['HTTP 500', { kind: 'http500' }],
     ['no answer (timeout)', { kind: 'hang' }],
-    ['throttled (status 1)', { kind: 'throttle' }],
   ]
   for (const [name, fault] of faults) {
     test(`${name} twice → the row waits out a growing backoff, then Vonage accepts it once`, async () => {

@@ -16,6 +16,8 @@ export interface MockSmsRequest {
   /** What the mock answered. */
   answer: 'accepted' | 'http500' | 'hang' | 'throttled' | 'rejected' | 'bad-credentials'
   messageId: string | null
+  /** When the request reached the mock (epoch ms). */
+  receivedAt: number
 }
 
 export type MockFault =
@@ -159,6 +161,7 @@ export class MockVonage {
   // ---- the SMS API ------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now()
     const url = new URL(req.url ?? '/', 'http://mock')
     if (req.method !== 'POST' || url.pathname !== '/sms/json') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
@@ -182,6 +185,7 @@ export class MockVonage {
       contentType,
       answer: 'accepted',
       messageId: null,
+      receivedAt,
     }
     this.requests.push(request)
 

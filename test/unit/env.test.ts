@@ -178,6 +178,27 @@ describe('environment (SPEC 1)', () => {
     }
   })
 
+  test("issue 14: SMS_MAX_SENDS_PER_SECOND is 30 when unset (Vonage's default account limit) and takes a whole number from 1 to 10,000", () => {
+    assert.equal(readEnv({}).smsMaxSendsPerSecond, 30)
+    assert.equal(readEnv({ SMS_MAX_SENDS_PER_SECOND: '1' }).smsMaxSendsPerSecond, 1)
+    assert.equal(readEnv({ SMS_MAX_SENDS_PER_SECOND: ' 250 ' }).smsMaxSendsPerSecond, 250)
+    assert.equal(readEnv({ SMS_MAX_SENDS_PER_SECOND: '10000' }).smsMaxSendsPerSecond, 10_000)
+  })
+
+  test('issue 14: a bad SMS_MAX_SENDS_PER_SECOND (0, over 10,000, a fraction, negative, a word, an exponent) is refused in one line naming it and the range', () => {
+    for (const bad of ['0', '10001', '2.5', '-3', 'fast', '1e3', '30/s', '0x1e']) {
+      assert.throws(
+        () => readEnv({ SMS_MAX_SENDS_PER_SECOND: bad }),
+        (error: unknown) =>
+          error instanceof EnvError &&
+          /^SMS_MAX_SENDS_PER_SECOND must be a whole number from 1 to 10000 /.test(error.message) &&
+          error.message.includes(`"${bad}"`) &&
+          !error.message.includes('\n'),
+        `refuses ${bad}`,
+      )
+    }
+  })
+
   const PG = { DATABASE_URL: 'postgres://webpac@db.example/webpac' }
 
   test('issue 14 item 1 (SPEC 8): WEBPAC_ROLE is all when unset; web and worker are taken on PostgreSQL', () => {

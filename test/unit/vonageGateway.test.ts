@@ -55,7 +55,6 @@ describe('SPEC 5 Vonage gateway: what goes over the wire', () => {
 
 describe('SPEC 5 Vonage gateway: transient failures are retried', () => {
   const cases: Array<[string, Parameters<MockVonage['failNext']>[1]]> = [
-    ['status 1 (throttled)', { kind: 'throttle' }],
     ['status 5 (internal error)', { kind: 'reject', status: '5', errorText: 'Internal Error' }],
     ['HTTP 500', { kind: 'http500' }],
     ['no answer within the timeout', { kind: 'hang' }],
@@ -69,6 +68,15 @@ describe('SPEC 5 Vonage gateway: transient failures are retried', () => {
       assert.equal(vonage.health().ok, true)
     })
   }
+
+  test('issue 14: status 1 (Throttled) → outcome throttled (the account over its pace, not a fault of the message), gateway stays healthy', async () => {
+    mock.failNext(1, { kind: 'throttle' })
+    const vonage = gateway()
+    const result = await vonage.send(SMS)
+    assert.equal(result.outcome, 'throttled')
+    assert.match(result.outcome === 'throttled' ? result.error : '', /^Vonage status 1: /)
+    assert.equal(vonage.health().ok, true)
+  })
 
   test('a refused connection (Vonage unreachable) → outcome retry', async () => {
     const closed = createServer()

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { Charge, RateLimits } from '../rateLimits.js'
+import { type Charge, grantedOf, type RateLimits } from '../rateLimits.js'
 import type { Tables } from '../schema.js'
 
 /** The rate_limits table of migration 5 (rate-limiter-flexible's layout), which Tables leaves out. */
@@ -47,6 +47,24 @@ export class PostgresRateLimits implements RateLimits {
       if (error === refused) return false
       throw error
     }
+  }
+
+  // One upsert, no transaction: it adds all `wanted` to the counter, locked until it commits, and
+  // keeps the part of [count before, count after) that lies under the limit. Parallel callers
+  // get disjoint parts, so together never more than the limit; the counter may run past it.
+  async takeUpTo(charge: Charge, wanted: number): Promise<number> {
+    if (wanted <= 0) return 0
+    const now = Date.now()
+    const expire = now + charge.limit.duration * 1000
+    const { rows } = await sql<{ points: number }>`
+      INSERT INTO rate_limits (key, points, expire) VALUES (${keyOf(charge)}, ${wanted}, ${expire})
+      ON CONFLICT (key) DO UPDATE SET
+        points = CASE WHEN rate_limits.expire IS NULL OR rate_limits.expire > ${now}
+          THEN rate_limits.points + ${wanted} ELSE ${wanted} END,
+        expire = CASE WHEN rate_limits.expire IS NULL OR rate_limits.expire > ${now}
+          THEN rate_limits.expire ELSE excluded.expire END
+      RETURNING points`.execute(this.#db)
+    return grantedOf(Number(rows[0]?.points ?? 0), wanted, charge.limit.points)
   }
 
   async giveBack(charges: readonly Charge[]): Promise<void> {

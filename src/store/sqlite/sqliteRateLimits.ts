@@ -1,5 +1,5 @@
 import { RateLimiterRes, RateLimiterSQLite } from 'rate-limiter-flexible'
-import type { Charge, RateLimit, RateLimits } from '../rateLimits.js'
+import { type Charge, grantedOf, type RateLimit, type RateLimits } from '../rateLimits.js'
 import type { SqliteDatabase } from './openSqlite.js'
 
 /** Made by migration 5, in RateLimiterSQLite's own layout (key, points, expire). */
@@ -46,6 +46,21 @@ export class SqliteRateLimits implements RateLimits {
       if (error instanceof RateLimiterRes) return false
       throw error
     }
+  }
+
+  // consume() counts all `wanted` points even when it rejects for going past the limit (the
+  // library's upsert comes first), so a rejection is caught inside the unit, which then commits.
+  async takeUpTo(charge: Charge, wanted: number): Promise<number> {
+    if (wanted <= 0) return 0
+    const after = await this.unit(async () => {
+      try {
+        return (await this.#limiter(charge.limit).consume(charge.key, wanted)).consumedPoints
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return error.consumedPoints
+        throw error
+      }
+    })
+    return grantedOf(after, wanted, charge.limit.points)
   }
 
   async giveBack(charges: readonly Charge[]): Promise<void> {
