@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { freshDatabaseUrl, onPostgres, queryDb } from '../support/database.js'
 import { MockVonage } from '../support/mockVonage.js'
-import { killAllServerProcesses, type ServerProcess, startServerProcess } from '../support/serverProcess.js'
+import { killAllServerProcesses, type ServerProcess, serverEnv, startServerProcess } from '../support/serverProcess.js'
 import { eventually, startTestApp, type TestApp } from '../support/testApp.js'
 import { ALL_DAY, addPatron, outboxRow, startVonageApp, statusOf, submitOptIn } from '../support/vonageApp.js'
 
@@ -34,20 +34,15 @@ function startWorker(databaseUrl: string, perSecond: number): ServerProcess {
   const dir = mkdtempSync(join(tmpdir(), 'webpac-sendrate-'))
   writeFileSync(join(dir, 'messages.conf'), '')
   writeFileSync(join(dir, 'webpub.def'), ALL_DAY)
-  return startServerProcess({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: join(dir, 'data'),
-    MESSAGES_CONF: join(dir, 'messages.conf'),
-    WEB_OPTIONS: join(dir, 'webpub.def'),
-    SESSION_SECRET: 'sendrate-test-session-secret-32-chars',
-    SEED_DEMO: '0',
-    LOG_LEVEL: 'error',
-    WEBPAC_ROLE: 'worker',
-    SMS_MAX_SENDS_PER_SECOND: String(perSecond),
-    DATABASE_URL: databaseUrl,
-    ...mock.env(),
-  })
+  return startServerProcess(
+    serverEnv(dir, {
+      LOG_LEVEL: 'error',
+      WEBPAC_ROLE: 'worker',
+      SMS_MAX_SENDS_PER_SECOND: String(perSecond),
+      DATABASE_URL: databaseUrl,
+      ...mock.env(),
+    }),
+  )
 }
 
 const CAP = 10

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger.js'
 import { buildServices } from '../../src/services/index.js'
 import { freshDatabaseUrl, onPostgres, queryDb, sqliteOnly } from '../support/database.js'
 import { MockVonage } from '../support/mockVonage.js'
-import { killAllServerProcesses, killServerProcess, type ServerProcess, startServerProcess } from '../support/serverProcess.js'
+import { killAllServerProcesses, killServerProcess, type ServerProcess, serverEnv, startServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
 import { ALL_DAY, addPatron, outboxRow, SHORT_CODE, submitOptIn } from '../support/vonageApp.js'
 
@@ -26,19 +26,7 @@ after(async () => {
 })
 
 function nodeEnv(dir: string, databaseUrl: string | undefined, role: string): Record<string, string> {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: join(dir, 'data'),
-    MESSAGES_CONF: join(dir, 'messages.conf'),
-    WEB_OPTIONS: join(dir, 'webpub.def'),
-    SESSION_SECRET: 'roles-test-session-secret-of-32-chars',
-    SEED_DEMO: '0',
-    LOG_LEVEL: 'warn',
-    WEBPAC_ROLE: role,
-    ...mock.env(),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  }
+  return serverEnv(dir, { WEBPAC_ROLE: role, ...mock.env(), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
 }
 
 function configDir(): string {

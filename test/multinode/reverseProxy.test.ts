@@ -8,9 +8,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
 import { openStore } from '../../src/store/store.js'
-import { queryDb, TEST_DATABASE_URL } from '../support/database.js'
+import { onServer, queryDb, TEST_DATABASE_URL } from '../support/database.js'
 import { addPatron } from '../support/patrons.js'
 import { killAllServerProcesses, killServerProcess, type ServerProcess, startServerProcess } from '../support/serverProcess.js'
 import { eventually } from '../support/testApp.js'
@@ -44,16 +43,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
     })
   })
-}
-
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 /** The documented config with this test's ports, node addresses and paths in place of the examples. */

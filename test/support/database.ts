@@ -25,7 +25,8 @@ function urlFor(base: string, database: string, schema?: string): string {
   return url.toString()
 }
 
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on one client of the server at `url`, closed after. */
+export async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
