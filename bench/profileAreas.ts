@@ -41,6 +41,7 @@ const AREAS: Array<[area: string, matches: (frame: { name: string; url: string }
   ],
   ['helmet and our other middleware', ({ url }) => url.includes('node_modules/helmet') || url.includes('/web/middleware/')],
   ['Kysely (the read transaction around prepared statements)', ({ url }) => url.includes('node_modules/kysely')],
+  ['/metrics counting (prom-client, request timing)', ({ url }) => /prom-client|setUpRequestMetrics|services\/metrics/.test(url)],
   ['i18n', ({ url }) => url.includes('i18next') || url.includes('/web/i18n/')],
   ['view models, services, domain, config', ({ url }) => /\/(web\/viewModels|services|domain|config|web\/routes|web\/paths)\//.test(url)],
   ['promises and microtasks', ({ name }) => /^(runMicrotasks|processTicksAndRejections|processPromiseRejections)$/.test(name)],
