@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     throw error
   }
   const log = createLogger({ level: env.logLevel })
-  if (env.sessionSecretGenerated) log.warn({}, 'SESSION_SECRET not set: using a random one, so sessions end at restart')
+  if (env.sessionSecretGenerated && env.role !== 'worker')
+    log.warn({}, 'SESSION_SECRET not set: using a random one, so sessions end at restart')
 
   let services: Services
   try {

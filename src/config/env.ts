@@ -92,11 +92,17 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     throw new EnvError(`PORT must be a port number (0-65535), got "${source.PORT}"`)
   }
 
+  const databaseUrl = value('DATABASE_URL')
+  const role = options.for === 'server' ? readRole(value('WEBPAC_ROLE'), databaseUrl) : 'all'
+
   const sessionSecrets = (value('SESSION_SECRET') ?? '')
     .split(',')
     .map((secret) => secret.trim())
     .filter((secret) => secret !== '')
-  if (production && sessionSecrets.length === 0) {
+  // A worker node serves no pages and receives no webhooks: it signs no cookie and checks no
+  // signature, so production does not make it hold those secrets (least privilege).
+  const servesPages = role !== 'worker'
+  if (production && servesPages && sessionSecrets.length === 0) {
     throw new EnvError('NODE_ENV=production needs SESSION_SECRET (a long random string) to sign session cookies')
   }
   // An HMAC key needs its length in entropy; a short one can be guessed offline from one cookie.
@@ -105,9 +111,6 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
       `NODE_ENV=production needs each SESSION_SECRET (comma-separated) of at least ${MIN_SESSION_SECRET_LENGTH} characters`,
     )
   }
-
-  const databaseUrl = value('DATABASE_URL')
-  const role = options.for === 'server' ? readRole(value('WEBPAC_ROLE'), databaseUrl) : 'all'
 
   const gatewayName = value('SMS_GATEWAY')
   if (gatewayName && gatewayName !== 'simulator' && gatewayName !== 'vonage') {
@@ -144,7 +147,7 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
     logLevel: readLogLevel(value('LOG_LEVEL')),
     threadpoolSize: readThreadpoolSize(value('UV_THREADPOOL_SIZE')),
     smsGateway,
-    vonage: smsGateway === 'vonage' ? readVonage(value, production) : null,
+    vonage: smsGateway === 'vonage' ? readVonage(value, production && servesPages) : null,
     smsMaxSendsPerSecond: readMaxSendsPerSecond(value('SMS_MAX_SENDS_PER_SECOND')),
     sessionSecrets: sessionSecrets.length > 0 ? sessionSecrets : [randomBytes(32).toString('hex')],
     sessionSecretGenerated: sessionSecrets.length === 0,
@@ -154,14 +157,14 @@ export function readEnv(source: Source = process.env, cwd = process.cwd(), optio
   }
 }
 
-function readVonage(value: (name: string) => string | undefined, production: boolean): VonageEnv {
+function readVonage(value: (name: string) => string | undefined, webhooksMustBeSigned: boolean): VonageEnv {
   const apiKey = value('VONAGE_API_KEY')
   const apiSecret = value('VONAGE_API_SECRET')
   if (!apiKey || !apiSecret) {
     throw new EnvError('SMS_GATEWAY=vonage needs VONAGE_API_KEY and VONAGE_API_SECRET')
   }
   const signatureSecret = value('VONAGE_SIGNATURE_SECRET') ?? null
-  if (production && !signatureSecret) {
+  if (webhooksMustBeSigned && !signatureSecret) {
     throw new EnvError('NODE_ENV=production with SMS_GATEWAY=vonage needs VONAGE_SIGNATURE_SECRET to verify webhooks')
   }
   const method = value('VONAGE_SIGNATURE_METHOD') ?? 'md5hash'

@@ -240,6 +240,28 @@ describe('environment (SPEC 1)', () => {
     assert.equal(readEnv({ WEBPAC_ROLE: 'worker' }, '/', { for: 'cli' }).role, 'all')
   })
 
+  test('issue 14: a production worker node, which serves no pages and no webhooks, starts without SESSION_SECRET and VONAGE_SIGNATURE_SECRET; a web node still refuses', () => {
+    const vonage = { SMS_GATEWAY: 'vonage', VONAGE_API_KEY: 'key', VONAGE_API_SECRET: 'secret' }
+    const worker = readEnv({ NODE_ENV: 'production', ...PG, ...vonage, WEBPAC_ROLE: 'worker' })
+    assert.equal(worker.role, 'worker')
+    assert.equal(worker.vonage?.signatureSecret, null)
+    for (const role of ['web', 'all']) {
+      assert.throws(
+        () => readEnv({ NODE_ENV: 'production', ...PG, ...vonage, WEBPAC_ROLE: role, VONAGE_SIGNATURE_SECRET: 'sig' }),
+        /NODE_ENV=production needs SESSION_SECRET/,
+      )
+      assert.throws(
+        () => readEnv({ NODE_ENV: 'production', ...PG, ...vonage, WEBPAC_ROLE: role, SESSION_SECRET: 's'.repeat(32) }),
+        /needs VONAGE_SIGNATURE_SECRET/,
+      )
+    }
+    // A secret that is given must still be a strong one, whatever the role.
+    assert.throws(
+      () => readEnv({ NODE_ENV: 'production', ...PG, ...vonage, WEBPAC_ROLE: 'worker', SESSION_SECRET: 'short' }),
+      /at least 32 characters/,
+    )
+  })
+
   test('the webpac CLI shares the paths but not the web server refusals: no SESSION_SECRET needed in production', () => {
     const env = readEnv({ NODE_ENV: 'production', DATA_DIR: '/var/lib/webpac' }, '/', { for: 'cli' })
     assert.equal(env.dataDir, '/var/lib/webpac')
